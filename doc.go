@@ -1,0 +1,34 @@
+// Package cgosymbolizer makes Go tracebacks show C and C++ frames.
+//
+// Import it for its side effect in any program that uses cgo:
+//
+//	import _ "github.com/cgosymbolizer/cgosymbolizer"
+//
+// Crash dumps, runtime.Stack, debug.Stack, runtime.CallersFrames and pprof
+// CPU profiles then show the C frames — function, file:line and inlined
+// frames, C++ names demangled — between the Go frames:
+//
+//	SIGSEGV: segmentation violation
+//	PC=0x4a1b2c m=0 sigcode=1 addr=0x0
+//	signal arrived during cgo execution
+//
+//	goroutine 1 gp=0xc000002380 m=0 mp=0x5c2e40 [syscall]:
+//	store_value
+//		/src/demo/crash.c:12 pc=0x4a1b2c
+//	parse_record
+//		/src/demo/crash.c:27 pc=0x4a1b8f
+//	runtime.cgocall(0x4a1b60, 0xc000051f30)
+//		/usr/local/go/src/runtime/cgocall.go:167 +0x4b fp=0xc000051f08 sp=0xc000051ed0 pc=0x40a3cb
+//	main._Cfunc_parse_record(0x0)
+//
+// The package registers the three callbacks of runtime.SetCgoTraceback,
+// written in C: libunwind walks the C frames (from the signal context when
+// there is one) and elfutils' libdw turns PCs into names and lines. It needs
+// Debian's libunwind-dev and libdw-dev (or their equivalents) at build time.
+//
+// Setting the environment variable CGOSYMBOLIZER=off when the program starts
+// leaves the runtime's tracebacks exactly as they are without the package.
+//
+// On platforms it does not support (anything but linux/amd64 with cgo) the
+// package builds and does nothing.
+package cgosymbolizer

@@ -1,0 +1,3 @@
+module github.com/cgosymbolizer/cgosymbolizer
+
+go 1.22

@@ -1,0 +1,93 @@
+/*
+ * internal.h — interfaces between the package's C files. Not for users:
+ * include/cgosymbolizer.h is the public API. Every name here starts with
+ * cgosym_ so that vendored copies cannot clash with a program's symbols.
+ *
+ * Contexts, as in the README's "How it works" table:
+ *   [signal]  may run in a signal handler: async-signal-safe calls only,
+ *             no malloc, no locks a signal can interrupt, validated reads.
+ *   [dying]   may run while the process dies (inside a fatal-signal
+ *             handler): [signal] rules, and nothing may block for ever.
+ *   [normal]  ordinary code: may malloc and take locks.
+ */
+#ifndef CGOSYM_INTERNAL_H
+#define CGOSYM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "include/cgosymbolizer.h"
+
+/* At most this many frames (the inline chain) describe one PC. */
+#define CGOSYM_MAX_INLINE 16
+
+/* One frame of a PC's description. Strings stay valid for the life of the
+ * process (the engine interns them) or of the static crash-path buffers. */
+struct cgosym_frame {
+	const char *function; /* demangled; never NULL when returned */
+	const char *file;     /* NULL when unknown */
+	unsigned long line;   /* 0 when unknown */
+	uintptr_t entry;      /* function entry (runtime address), 0 if unknown */
+};
+
+/* ---- DWARF engine (dwarf.c): libdw/libdwfl. [normal] only. ---- */
+
+/* One address space to symbolize: this process, or another one (the crash
+ * helper symbolizes its parent). */
+struct cgosym_dwarf;
+
+/* [normal] Opens this process: the main executable through /proc/self/exe
+ * (build-id checked), shared libraries from dl_iterate_phdr, refreshed when
+ * libraries are loaded or unloaded. NULL on failure. */
+struct cgosym_dwarf *cgosym_dwarf_open_self(void);
+
+/* [normal] Opens another process's address space from /proc/PID/maps; the
+ * files are opened through /proc/PID/map_files or /proc/PID/exe when
+ * possible, so a file replaced on disk is still read as it was mapped. */
+struct cgosym_dwarf *cgosym_dwarf_open_pid(pid_t pid);
+
+/* [normal] Describes pc: fills out[0..n) innermost first and returns n
+ * (1..max), or 0 when the PC is in no known module. When nothing names the
+ * frame, out[0].function is "module+0xoffset". Thread-safe; results are
+ * cached per PC. */
+int cgosym_dwarf_lookup(struct cgosym_dwarf *d, uintptr_t pc,
+			struct cgosym_frame *out, int max);
+
+/* ---- Crash path (crash_helper.c). ---- */
+
+/* [dying] Describes pc like cgosym_dwarf_lookup, without malloc or libdw in
+ * this process: asks a helper process (started on first use with vfork and
+ * execve of /proc/self/exe), with a timeout on every wait. Falls back to
+ * "module+0xoffset" from _dl_find_object when the helper cannot answer.
+ * Never blocks for ever; returns 0 only for a PC in no module. */
+int cgosym_crash_lookup(uintptr_t pc, struct cgosym_frame *out, int max);
+
+/* [normal] One-time set-up of the crash path, from cgosymbolizer_init. */
+void cgosym_crash_init(void);
+
+/* [signal] True while this thread runs a signal handler (Go's handlers run
+ * on the alternate signal stack with all signals blocked), i.e. when the
+ * symbolizer is called while the process is dying. */
+int cgosym_in_signal_handler(void);
+
+/* ---- Safe memory access (memory.c). ---- */
+
+/* [signal] Copies n bytes from addr into dst if every byte is readable;
+ * returns 0 on success, -1 (and copies nothing) otherwise. Never faults. */
+int cgosym_read_memory(void *dst, uintptr_t addr, size_t n);
+
+/* ---- Async-signal-safe formatting (format.c). ---- */
+
+/* [signal] Writes v in hex with a 0x prefix into buf (at least 19 bytes);
+ * returns the length, without terminating. */
+size_t cgosym_format_hex(char *buf, uintptr_t v);
+
+/* [signal] Writes the module+0xoffset name of pc into buf (size n), using
+ * _dl_find_object; returns 0, or -1 when pc is in no module. */
+int cgosym_format_module_offset(char *buf, size_t n, uintptr_t pc);
+
+/* [normal] Records the main executable's path, from cgosymbolizer_init. */
+void cgosym_format_init(void);
+
+#endif /* CGOSYM_INTERNAL_H */

@@ -1,0 +1,39 @@
+//go:build linux && cgo && amd64
+
+package cgosymbolizer
+
+/*
+#cgo CFLAGS: -std=gnu11 -D_GNU_SOURCE
+// libgcc_s is named before libunwind so that the process-wide _Unwind_*
+// symbols (C++ exceptions) keep binding to libgcc_s: libunwind-x86_64 pulls
+// in libunwind.so.8, which exports its own, deadlock-prone, _Unwind_*.
+#cgo LDFLAGS: -Wl,--push-state,--no-as-needed -lgcc_s -Wl,--pop-state -lunwind-x86_64 -ldw -lelf
+#include "include/cgosymbolizer.h"
+*/
+import "C"
+
+import (
+	"os"
+	"runtime"
+	"unsafe"
+)
+
+func init() {
+	if os.Getenv("CGOSYMBOLIZER") == "off" {
+		return
+	}
+	if C.cgosymbolizer_init() != 0 {
+		return
+	}
+	defer func() {
+		// SetCgoTraceback panics when another package registered different
+		// callbacks first; theirs stay, and the program keeps running.
+		if r := recover(); r != nil {
+			println("cgosymbolizer: not registered:", r)
+		}
+	}()
+	runtime.SetCgoTraceback(0,
+		unsafe.Pointer(C.cgosymbolizer_traceback),
+		unsafe.Pointer(C.cgosymbolizer_context),
+		unsafe.Pointer(C.cgosymbolizer_symbolize))
+}

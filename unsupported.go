@@ -1,0 +1,5 @@
+//go:build !(linux && cgo && amd64)
+
+package cgosymbolizer
+
+// Nothing to register: the runtime's tracebacks stay as they are.
