@@ -1,7 +1,122 @@
 //go:build linux && cgo && amd64
 
-// context.c — STUB
+// context.c — the context callback of runtime.SetCgoTraceback.
+//
+// From the runtime's documentation of SetCgoTraceback:
+//
+//	If the Context field is 0, the context function is being called to
+//	record the current traceback context. It should record in the
+//	Context field whatever information is needed about the current
+//	point of execution to later produce a stack trace, probably the
+//	stack pointer and PC.
+//
+// It runs twice on every C->Go call, so it only records: the callee-saved
+// registers, the stack pointer and return address, and a copy of the top
+// of the stack. The frame it returns into (the runtime's
+// _cgo_wait_runtime_init_done) is gone by the time anyone unwinds, so its
+// bytes come from the copy; everything above it (the cgo-generated wrapper
+// and the user's C frames) stays live while the callback runs.
+
+#include <string.h>
+
 #include "internal.h"
-void cgosymbolizer_context(void *varg) {
-	(void)varg;
+
+// Nested C->Go->C->Go calls on one thread take one slot each; deeper ones
+// record nothing (their C frames are not shown).
+#define MAX_NESTED_CALLBACKS 16
+
+// Per thread, written only by its own thread's context callbacks. Another
+// thread may read a slot while its callback runs (runtime.Stack of all
+// goroutines, profiles); the runtime guarantees the slot is not reused
+// before then. initial-exec: no allocation on first access.
+struct snapshots {
+	unsigned depth;
+	struct cgosym_snapshot slot[MAX_NESTED_CALLBACKS];
+};
+static __thread struct snapshots thread_snapshots __attribute__((tls_model("initial-exec")));
+
+// The registers the assembly entry saves, in this order, for record().
+struct entry_registers {
+	uintptr_t rbx, rbp, r12, r13, r14, r15;
+	uintptr_t return_address;
+	uintptr_t caller_sp; // the stack pointer after the return
+};
+
+void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct entry_registers *regs)
+	__attribute__((visibility("hidden")));
+void cgosym_context_release(struct cgosymbolizer_context_arg *arg)
+	__attribute__((visibility("hidden")));
+
+// [signal] The entry point: C cannot promise that the callee-saved
+// registers still hold the caller's values by the time its first statement
+// runs, so the record path saves them before any compiled code.
+__asm__(
+	".text\n"
+	".globl cgosymbolizer_context\n"
+	".type cgosymbolizer_context, @function\n"
+	".p2align 4\n"
+	"cgosymbolizer_context:\n"
+	".cfi_startproc\n"
+	"	endbr64\n"
+	"	cmpq $0, (%rdi)\n"
+	"	jne cgosym_context_release\n"
+	"	subq $72, %rsp\n"
+	".cfi_adjust_cfa_offset 72\n"
+	"	movq %rbx, 0(%rsp)\n"
+	"	movq %rbp, 8(%rsp)\n"
+	"	movq %r12, 16(%rsp)\n"
+	"	movq %r13, 24(%rsp)\n"
+	"	movq %r14, 32(%rsp)\n"
+	"	movq %r15, 40(%rsp)\n"
+	"	movq 72(%rsp), %rax\n"
+	"	movq %rax, 48(%rsp)\n"
+	"	leaq 80(%rsp), %rax\n"
+	"	movq %rax, 56(%rsp)\n"
+	"	movq %rsp, %rsi\n"
+	"	call cgosym_context_record\n"
+	"	addq $72, %rsp\n"
+	".cfi_adjust_cfa_offset -72\n"
+	"	ret\n"
+	".cfi_endproc\n"
+	".size cgosymbolizer_context, .-cgosymbolizer_context\n");
+
+// [signal]
+void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct entry_registers *regs) {
+	struct snapshots *t = &thread_snapshots;
+	// A Go panic that unwinds through a callback and is recovered further
+	// up skips the release. Slots recorded at or below the current stack
+	// pointer belong to such dead callbacks: free them.
+	while (t->depth > 0 && t->slot[t->depth - 1].rsp <= regs->caller_sp) {
+		t->depth--;
+	}
+	if (t->depth >= MAX_NESTED_CALLBACKS) {
+		arg->context = 0;
+		return;
+	}
+	struct cgosym_snapshot *s = &t->slot[t->depth++];
+	s->rip = regs->return_address;
+	s->rsp = regs->caller_sp;
+	s->rbx = regs->rbx;
+	s->rbp = regs->rbp;
+	s->r12 = regs->r12;
+	s->r13 = regs->r13;
+	s->r14 = regs->r14;
+	s->r15 = regs->r15;
+	// Live stack: the caller's frame and the frames above it.
+	memcpy(s->stack, (const void *)regs->caller_sp, sizeof s->stack);
+	arg->context = (uintptr_t)s;
+}
+
+// [signal]
+void cgosym_context_release(struct cgosymbolizer_context_arg *arg) {
+	struct snapshots *t = &thread_snapshots;
+	uintptr_t p = arg->context;
+	uintptr_t first = (uintptr_t)&t->slot[0];
+	if (p < first || p >= first + sizeof t->slot) {
+		return; // not ours, or from a slot freed above
+	}
+	unsigned index = (unsigned)((p - first) / sizeof t->slot[0]);
+	if (index < t->depth) {
+		t->depth = index;
+	}
 }

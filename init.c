@@ -13,6 +13,10 @@ int cgosymbolizer_init(void) {
 		return unsupported_reason == NULL ? 0 : -1;
 	}
 	done = 1;
+	if (cgosym_unwind_init() != 0) {
+		unsupported_reason = "libunwind could not create an address space";
+		return -1;
+	}
 	cgosym_format_init();
 	cgosym_crash_init();
 	return 0;

@@ -71,6 +71,58 @@ void cgosym_crash_init(void);
  * symbolizer is called while the process is dying. */
 int cgosym_in_signal_handler(void);
 
+/* ---- Unwinding (unwinder.c, context.c). ---- */
+
+/* Registers to start a walk from, numbered as DWARF numbers them on x86-64
+ * (RAX=0 ... R15=15, RIP=16). */
+#define CGOSYM_NUM_REGS 17
+#define CGOSYM_REG_RBX 3
+#define CGOSYM_REG_RBP 6
+#define CGOSYM_REG_RSP 7
+#define CGOSYM_REG_R12 12
+#define CGOSYM_REG_RIP 16
+
+/* How many bytes of stack the context snapshot copies, starting at the
+ * snapshot's stack pointer: enough for the frame of the runtime's
+ * _cgo_wait_runtime_init_done, which is gone by the time anyone unwinds. */
+#define CGOSYM_SNAPSHOT_STACK 128
+
+/* Where a walk starts. */
+struct cgosym_unwind_start {
+	uintptr_t regs[CGOSYM_NUM_REGS];
+	/* Stack bytes [copy_base, copy_base + CGOSYM_SNAPSHOT_STACK) are read
+	 * from copy instead of memory when copy is not NULL. */
+	uintptr_t copy_base;
+	const unsigned char *copy;
+	/* Frames to walk through without reporting them (our own, and the
+	 * runtime's cgo glue). */
+	int skip;
+};
+
+/* [signal] Walks the C stack from start, writing up to max PCs to buf
+ * (frame 0 exact, callers return address - 1, exact again after a signal
+ * frame). Stops at the first frame without unwind information, which is
+ * where Go code begins; never writes a PC of Go code. Returns the number of
+ * PCs written; does not write the terminating 0. */
+size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, size_t max);
+
+/* [signal] Copies the registers of a signal's ucontext_t into regs. */
+void cgosym_regs_from_ucontext(const void *ucontext, uintptr_t regs[CGOSYM_NUM_REGS]);
+
+/* [normal] Creates the address space and does every lazy set-up of the
+ * unwinder (PLT bindings, libunwind's tdep_init) with one warm-up walk.
+ * Returns 0, or -1 if the unwinder cannot work here. */
+int cgosym_unwind_init(void);
+
+/* The snapshot the context callback takes; the context value the runtime
+ * hands back to the traceback callback is a pointer to one. */
+struct cgosym_snapshot {
+	uintptr_t rip; /* the return address into the context function's caller */
+	uintptr_t rsp; /* the stack pointer after that return */
+	uintptr_t rbx, rbp, r12, r13, r14, r15;
+	unsigned char stack[CGOSYM_SNAPSHOT_STACK];
+};
+
 /* ---- Safe memory access (memory.c). ---- */
 
 /* [signal] Copies n bytes from addr into dst if every byte is readable;

@@ -1,0 +1,366 @@
+//go:build linux && cgo && amd64
+
+// unwinder.c — walking C stacks from a signal handler with libunwind.
+//
+// Stock local unwinding (unw_init_local + unw_step) is not safe here: on a
+// cache miss it calls dl_iterate_phdr while holding libunwind's cache lock,
+// and a SIGPROF landing inside the loader lock deadlocked it in under 4 s
+// (shared/notes/unwinding.md). So we drive libunwind's generic ("remote")
+// unwinder with accessors of our own:
+//
+//   find_proc_info  glibc's _dl_find_object (lock-free, async-signal-safe)
+//                   gives the module's .eh_frame_hdr; libunwind searches it.
+//   access_mem      every read validated first; snapshot bytes from a copy.
+//   access_reg      registers from the signal's ucontext or the snapshot.
+//
+// libunwind still takes its own internal locks (its memory pool), but it
+// blocks every signal while it holds them, so no signal handler on the same
+// thread can find them taken.
+
+#include <errno.h>
+#include <link.h>
+#include <dlfcn.h>
+#include <string.h>
+#include <ucontext.h>
+
+#define UNW_REMOTE_ONLY
+#include <libunwind.h>
+
+#include "internal.h"
+
+// Exported by libunwind-x86_64 but declared in no header: searches a
+// .eh_frame_hdr binary-search table for ip.
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
+					      unw_dyn_info_t *di, unw_proc_info_t *pi,
+					      int need_unwind_info, void *arg);
+
+// .eh_frame_hdr encodings (LSB, "Exception Frame Header Format").
+enum {
+	DW_EH_PE_udata4 = 0x03,
+	DW_EH_PE_sdata4 = 0x0b,
+	DW_EH_PE_pcrel = 0x10,
+	DW_EH_PE_datarel = 0x30,
+};
+
+// Pages known readable during one walk: probing costs a system call, and a
+// walk touches the same few stack and .eh_frame pages again and again.
+#define GOOD_PAGES 16
+#define PAGE_MASK_4K (~(uintptr_t)4095)
+
+// The state of one walk; libunwind passes it to every accessor as "arg".
+struct walk {
+	const struct cgosym_unwind_start *start;
+	uintptr_t good_pages[GOOD_PAGES];
+	unsigned n_good_pages;
+	// Set by find_proc_info when the last lookup found no unwind
+	// information: the step that followed was a guess, and is discarded.
+	int no_info;
+};
+
+// The address space, created once by cgosym_unwind_init; read-only after.
+static unw_addr_space_t address_space;
+
+// [signal]
+static int page_is_good(struct walk *w, uintptr_t page) {
+	for (unsigned i = 0; i < w->n_good_pages && i < GOOD_PAGES; i++) {
+		if (w->good_pages[i] == page) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+// [signal] Reads a word the unwinder asked for, from the snapshot copy when
+// the address lies in it (that stack is gone by now), else from memory after
+// checking that every page it touches is mapped and readable.
+static int read_word(struct walk *w, uintptr_t addr, unw_word_t *out) {
+	const struct cgosym_unwind_start *s = w->start;
+	if (s->copy != NULL && addr >= s->copy_base &&
+	    addr - s->copy_base <= CGOSYM_SNAPSHOT_STACK - sizeof *out) {
+		memcpy(out, s->copy + (addr - s->copy_base), sizeof *out);
+		return 0;
+	}
+	uintptr_t first = addr & PAGE_MASK_4K;
+	uintptr_t last = (addr + sizeof *out - 1) & PAGE_MASK_4K;
+	if (addr + sizeof *out < addr) {
+		return -1;
+	}
+	if (page_is_good(w, first) && page_is_good(w, last)) {
+		memcpy(out, (const void *)addr, sizeof *out);
+		return 0;
+	}
+	if (cgosym_read_memory(out, addr, sizeof *out) != 0) {
+		return -1;
+	}
+	w->good_pages[w->n_good_pages++ % GOOD_PAGES] = first;
+	if (last != first) {
+		w->good_pages[w->n_good_pages++ % GOOD_PAGES] = last;
+	}
+	return 0;
+}
+
+// [signal] Reads a 4-byte value of the .eh_frame_hdr.
+static int read_u32(struct walk *w, uintptr_t addr, uint32_t *out) {
+	unw_word_t word;
+	uintptr_t aligned = addr & ~(uintptr_t)7;
+	if (read_word(w, aligned, &word) != 0) {
+		return -1;
+	}
+	if (addr - aligned > 4) {
+		// Straddles two words.
+		unw_word_t next;
+		if (read_word(w, aligned + 8, &next) != 0) {
+			return -1;
+		}
+		unsigned char bytes[16];
+		memcpy(bytes, &word, 8);
+		memcpy(bytes + 8, &next, 8);
+		memcpy(out, bytes + (addr - aligned), 4);
+		return 0;
+	}
+	memcpy(out, (const unsigned char *)&word + (addr - aligned), 4);
+	return 0;
+}
+
+// [signal] libunwind's find_proc_info: the module comes from
+// _dl_find_object, which never takes the loader lock, instead of
+// dl_iterate_phdr, which does.
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+			  int need_unwind_info, void *arg) {
+	struct walk *w = arg;
+	struct dl_find_object dlfo;
+	w->no_info = 1;
+	if (_dl_find_object((void *)ip, &dlfo) != 0 || dlfo.dlfo_eh_frame == NULL) {
+		return -UNW_ENOINFO;
+	}
+	uintptr_t hdr = (uintptr_t)dlfo.dlfo_eh_frame;
+	uint32_t head, eh_frame_ptr, fde_count;
+	if (read_u32(w, hdr, &head) != 0) {
+		return -UNW_ENOINFO;
+	}
+	unsigned version = head & 0xff;
+	unsigned eh_frame_ptr_enc = (head >> 8) & 0xff;
+	unsigned fde_count_enc = (head >> 16) & 0xff;
+	unsigned table_enc = (head >> 24) & 0xff;
+	// The linker writes 4-byte fields and a sorted table of datarel sdata4
+	// pairs; anything else (no table at all, say) is not worth a slow path.
+	if (version != 1 || (eh_frame_ptr_enc & 0x0f) != DW_EH_PE_sdata4 ||
+	    fde_count_enc != DW_EH_PE_udata4 ||
+	    table_enc != (DW_EH_PE_datarel | DW_EH_PE_sdata4)) {
+		return -UNW_ENOINFO;
+	}
+	if (read_u32(w, hdr + 4, &eh_frame_ptr) != 0 || read_u32(w, hdr + 8, &fde_count) != 0 ||
+	    fde_count == 0) {
+		return -UNW_ENOINFO;
+	}
+	unw_dyn_info_t di;
+	memset(&di, 0, sizeof di);
+	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di.start_ip = (unw_word_t)dlfo.dlfo_map_start;
+	di.end_ip = (unw_word_t)dlfo.dlfo_map_end;
+	di.u.rti.segbase = hdr;
+	di.u.rti.table_data = hdr + 12;
+	di.u.rti.table_len = (unw_word_t)fde_count * 8 / sizeof(unw_word_t);
+	if (ip < di.start_ip || ip >= di.end_ip) {
+		return -UNW_ENOINFO;
+	}
+	int ret = _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+	if (ret >= 0) {
+		w->no_info = 0;
+	}
+	return ret;
+}
+
+// [signal] Nothing to free: libunwind frees what dwarf_search_unwind_table
+// allocated itself.
+static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg) {
+	(void)as;
+	(void)pi;
+	(void)arg;
+}
+
+// [signal] No dynamically registered unwind info: saying so skips a path
+// in libunwind that allocates.
+static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg) {
+	(void)as;
+	(void)addr;
+	(void)arg;
+	return -UNW_ENOINFO;
+}
+
+// [signal] Reads only; the unwinder has no business writing the stack.
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
+		      void *arg) {
+	(void)as;
+	if (write) {
+		return -UNW_EINVAL;
+	}
+	return read_word(arg, addr, val) == 0 ? 0 : -UNW_EINVAL;
+}
+
+// [signal] Registers of the starting frame only; libunwind tracks the rest.
+static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write,
+		      void *arg) {
+	(void)as;
+	struct walk *w = arg;
+	if (write || reg < 0 || reg >= CGOSYM_NUM_REGS) {
+		return -UNW_EBADREG;
+	}
+	*val = w->start->regs[reg];
+	return 0;
+}
+
+// [signal] Floating-point registers never take part in finding callers.
+static int access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write,
+			void *arg) {
+	(void)as;
+	(void)reg;
+	(void)val;
+	(void)write;
+	(void)arg;
+	return -UNW_EBADREG;
+}
+
+// [signal] We only ever look at stacks, never resume them.
+static int resume(unw_addr_space_t as, unw_cursor_t *cursor, void *arg) {
+	(void)as;
+	(void)cursor;
+	(void)arg;
+	return -UNW_EINVAL;
+}
+
+// [signal] Names come from the symbolizer, not the unwinder.
+static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t len,
+			 unw_word_t *offset, void *arg) {
+	(void)as;
+	(void)addr;
+	(void)buf;
+	(void)len;
+	(void)offset;
+	(void)arg;
+	return -UNW_ENOINFO;
+}
+
+// [signal] Whether pc is in the main executable, where Go's code lives too.
+static int in_main_executable(uintptr_t pc) {
+	struct dl_find_object dlfo;
+	if (_dl_find_object((void *)pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
+		return 0;
+	}
+	return dlfo.dlfo_link_map->l_name == NULL || dlfo.dlfo_link_map->l_name[0] == '\0';
+}
+
+// [signal]
+size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, size_t max) {
+	if (address_space == NULL || max == 0) {
+		return 0;
+	}
+	struct walk w;
+	memset(&w, 0, sizeof w);
+	w.start = start;
+
+	unw_cursor_t cursor;
+	if (unw_init_remote(&cursor, address_space, &w) < 0) {
+		return 0;
+	}
+	size_t n = 0;
+	int skip = start->skip;
+	int exact = 1; // frame 0, and the frame after a signal frame
+	uintptr_t prev_sp = 0;
+	for (int frame = 0; n < max; frame++) {
+		unw_word_t ip, sp;
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0 ||
+		    unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0) {
+			break;
+		}
+		// Unwind info that lies can send the walk in circles: the stack
+		// pointer must grow, except across a signal frame (sigaltstack).
+		if (frame > 0 && !exact && sp <= prev_sp) {
+			break;
+		}
+		prev_sp = sp;
+		uintptr_t pc = exact ? ip : ip - 1;
+
+		w.no_info = 0;
+		int step = unw_step(&cursor);
+		if (w.no_info) {
+			// No unwind information for this frame: Go code (the walk has
+			// reached runtime.asmcgocall or the like) or assembly without
+			// CFI. libunwind guessed a caller; ignore it and stop. The
+			// exact PC where a signal landed is still worth reporting if it
+			// cannot be Go's, i.e. outside the main executable.
+			if (frame == 0 && skip == 0 && exact && !in_main_executable(pc)) {
+				buf[n++] = pc;
+			}
+			break;
+		}
+		if (skip > 0) {
+			skip--;
+		} else {
+			buf[n++] = pc;
+		}
+		if (step <= 0) {
+			break;
+		}
+		// After unw_step, unw_is_signal_frame describes the frame stepped
+		// from: a signal trampoline's caller was interrupted, not calling,
+		// so its PC is exact.
+		exact = unw_is_signal_frame(&cursor) > 0;
+	}
+	return n;
+}
+
+// [signal]
+void cgosym_regs_from_ucontext(const void *ucontext, uintptr_t regs[CGOSYM_NUM_REGS]) {
+	// DWARF's register order, as glibc's ucontext names them.
+	static const int greg_of[CGOSYM_NUM_REGS] = {
+		REG_RAX, REG_RDX, REG_RCX, REG_RBX, REG_RSI, REG_RDI, REG_RBP, REG_RSP,
+		REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15, REG_RIP,
+	};
+	const ucontext_t *uc = ucontext;
+	for (int i = 0; i < CGOSYM_NUM_REGS; i++) {
+		regs[i] = (uintptr_t)uc->uc_mcontext.gregs[greg_of[i]];
+	}
+}
+
+// [normal] A walk from here, so that everything libunwind and the dynamic
+// linker do lazily the first time happens now, not inside a signal handler.
+static void warm_up(void) {
+	struct cgosym_unwind_start start;
+	memset(&start, 0, sizeof start);
+	ucontext_t uc;
+	if (getcontext(&uc) != 0) {
+		return;
+	}
+	cgosym_regs_from_ucontext(&uc, start.regs);
+	uintptr_t pcs[8];
+	(void)cgosym_unwind(&start, pcs, 8);
+}
+
+// [normal]
+int cgosym_unwind_init(void) {
+	static unw_accessors_t accessors = {
+		.find_proc_info = find_proc_info,
+		.put_unwind_info = put_unwind_info,
+		.get_dyn_info_list_addr = get_dyn_info_list_addr,
+		.access_mem = access_mem,
+		.access_reg = access_reg,
+		.access_fpreg = access_fpreg,
+		.resume = resume,
+		.get_proc_name = get_proc_name,
+	};
+	if (address_space != NULL) {
+		return 0;
+	}
+	unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
+	if (as == NULL) {
+		return -1;
+	}
+	// No caching: libunwind's cache would keep rows of a library that was
+	// unloaded and then replaced at the same address, and its lock costs
+	// two sigprocmask calls per frame anyway.
+	unw_set_caching_policy(as, UNW_CACHE_NONE);
+	address_space = as;
+	warm_up();
+	return 0;
+}
