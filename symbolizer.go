@@ -7,7 +7,9 @@ package cgosymbolizer
 // libgcc_s is named before libunwind so that the process-wide _Unwind_*
 // symbols (C++ exceptions) keep binding to libgcc_s: libunwind-x86_64 pulls
 // in libunwind.so.8, which exports its own, deadlock-prone, _Unwind_*.
-#cgo LDFLAGS: -Wl,--push-state,--no-as-needed -lgcc_s -Wl,--pop-state -lunwind-x86_64 -ldw -lelf
+// (--push-state would scope --no-as-needed to libgcc_s, but cgo's flag
+// allow-list refuses it before Go 1.24; --no-as-needed is Debian's default.)
+#cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldw -lelf
 #include "include/cgosymbolizer.h"
 */
 import "C"

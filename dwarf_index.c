@@ -1,0 +1,786 @@
+//go:build linux && cgo && amd64
+
+// dwarf_index.c — turning a PC into frames, fast.
+//
+// The measured recipe (shared/notes/symbolization.md): per compile unit, a
+// sorted table of function address ranges built on the first lookup in that
+// CU; a binary search finds the function DIE, a walk down its children with
+// dwarf_haspc finds the inline chain. dwarf_getscopes (4-5 ms per PC) and
+// dwfl_module_addrinfo (a symbol-table scan per call) stay off this path.
+// ELF symbols are the fallback when no DWARF function covers a PC, through
+// our own sorted table that honours st_size.
+
+#include <dlfcn.h>
+#include <dwarf.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf_internal.h"
+
+// C programs do not link libstdc++; C++ programs always do.
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status) __attribute__((weak));
+
+struct cgosym_dwarf_cu_range {
+	Dwarf_Addr lo, hi, maxhi; /* maxhi: largest hi of this and all before */
+	size_t cu;
+};
+
+struct cgosym_dwarf_func {
+	Dwarf_Addr lo, hi, maxhi;
+	Dwarf_Off die;
+};
+
+struct cgosym_dwarf_cu {
+	Dwarf_Off off;
+	int state; /* 0 not built, 1 built */
+	struct cgosym_dwarf_func *funcs;
+	size_t n_funcs;
+};
+
+struct cgosym_dwarf_sym {
+	uintptr_t lo, hi, maxhi;
+	const char *name; /* owned by libdwfl's module, valid while it lives */
+	int rank;         /* lower is preferred among aliases */
+};
+
+// ---- Interned strings ----
+
+struct intern_slot {
+	const char *s;
+	size_t len;
+	uint64_t hash;
+};
+
+static struct intern_slot *intern_slots;
+static size_t intern_cap, intern_n;
+static char *arena_next;
+static size_t arena_left;
+
+// [normal]
+static uint64_t fnv1a(const char *s, size_t len) {
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+// [normal] Returned strings must outlive any module (the runtime keeps
+// them), so they are never freed; deduplication bounds the growth to the
+// distinct names and files of the program.
+const char *cgosym_dwarf_intern(const char *s, size_t len) {
+	if (s == NULL) {
+		return NULL;
+	}
+	uint64_t h = fnv1a(s, len);
+	if (intern_n * 2 >= intern_cap) {
+		size_t ncap = intern_cap ? intern_cap * 2 : 4096;
+		struct intern_slot *ns = calloc(ncap, sizeof *ns);
+		if (ns == NULL) {
+			return NULL;
+		}
+		for (size_t i = 0; i < intern_cap; i++) {
+			if (intern_slots[i].s != NULL) {
+				size_t j = intern_slots[i].hash & (ncap - 1);
+				while (ns[j].s != NULL) {
+					j = (j + 1) & (ncap - 1);
+				}
+				ns[j] = intern_slots[i];
+			}
+		}
+		free(intern_slots);
+		intern_slots = ns;
+		intern_cap = ncap;
+	}
+	size_t j = h & (intern_cap - 1);
+	while (intern_slots[j].s != NULL) {
+		if (intern_slots[j].hash == h && intern_slots[j].len == len && memcmp(intern_slots[j].s, s, len) == 0) {
+			return intern_slots[j].s;
+		}
+		j = (j + 1) & (intern_cap - 1);
+	}
+	char *p;
+	enum { BLOCK = 64 * 1024 };
+	if (len + 1 > BLOCK / 8) {
+		p = malloc(len + 1);
+	} else {
+		if (len + 1 > arena_left) {
+			arena_next = malloc(BLOCK);
+			arena_left = arena_next ? BLOCK : 0;
+		}
+		p = arena_next;
+		if (p != NULL) {
+			arena_next += len + 1;
+			arena_left -= len + 1;
+		}
+	}
+	if (p == NULL) {
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	intern_slots[j] = (struct intern_slot){p, len, h};
+	intern_n++;
+	return p;
+}
+
+// [normal]
+static const char *intern_str(const char *s) {
+	return s ? cgosym_dwarf_intern(s, strlen(s)) : NULL;
+}
+
+typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
+
+// [normal] A C program may dlopen a C++ library later: then the weak
+// reference stays NULL, and a library loaded RTLD_LOCAL is not in the
+// global scope either, so the runtimes are asked for by name. The
+// RTLD_NOLOAD handle is kept: it pins the library, so the pointer can never
+// dangle (glibc never unloads libstdc++ anyway: it has unique symbols).
+// Loading a C++ runtime into a program that has none is left to the crash
+// helper (pid mode), which exists only to symbolize: its parent may have
+// dlopen'd C++ code that the helper, a fresh exec, has not.
+static int demangler_may_load;
+
+static demangle_fn find_demangler(void) {
+	static demangle_fn pinned;
+	static const char *const runtimes[] = {"libstdc++.so.6", "libc++abi.so.1", "libc++.so.1"};
+	if (__cxa_demangle != NULL) {
+		return __cxa_demangle;
+	}
+	if (pinned != NULL) {
+		return pinned;
+	}
+	for (size_t i = 0; i < sizeof runtimes / sizeof runtimes[0]; i++) {
+		void *h = dlopen(runtimes[i], RTLD_NOLOAD | RTLD_LAZY);
+		if (h == NULL && demangler_may_load) {
+			h = dlopen(runtimes[i], RTLD_LAZY | RTLD_LOCAL);
+		}
+		void *sym = h ? dlsym(h, "__cxa_demangle") : NULL;
+		if (sym != NULL) {
+			pinned = (demangle_fn)sym;
+			return pinned;
+		}
+		if (h != NULL) {
+			dlclose(h);
+		}
+	}
+	return NULL;
+}
+
+// [normal]
+static const char *demangled(const char *name) {
+	if (name == NULL || name[0] == '\0') {
+		return NULL;
+	}
+	if (name[0] == '_' && name[1] == 'Z') {
+		demangle_fn fn = find_demangler();
+		if (fn != NULL) {
+			int status = -1;
+			char *d = fn(name, NULL, NULL, &status);
+			if (d != NULL) {
+				const char *r = status == 0 ? intern_str(d) : NULL;
+				free(d);
+				if (r != NULL) {
+					return r;
+				}
+			}
+		}
+	}
+	return intern_str(name);
+}
+
+// [normal] The linkage name is the only one that says which overload or
+// which class; DW_AT_name is the fallback (C, and C++ without one).
+// dwarf_attr_integrate follows abstract_origin and specification links,
+// which is where inlined and out-of-line instances keep their names.
+static const char *die_name(Dwarf_Die *die, int *from_linkage) {
+	Dwarf_Attribute attr;
+	const char *s = NULL;
+	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) != NULL ||
+	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr) != NULL) {
+		s = dwarf_formstring(&attr);
+	}
+	*from_linkage = s != NULL && s[0] != '\0';
+	if (*from_linkage) {
+		return demangled(s);
+	}
+	if (dwarf_attr_integrate(die, DW_AT_name, &attr) != NULL) {
+		s = dwarf_formstring(&attr);
+		if (s != NULL && s[0] != '\0') {
+			return intern_str(s);
+		}
+	}
+	return NULL;
+}
+
+// ---- Sorting helpers ----
+
+// [normal]
+static int cmp_cu_range(const void *a, const void *b) {
+	const struct cgosym_dwarf_cu_range *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo ? 1 : 0;
+}
+
+// [normal]
+static int cmp_func(const void *a, const void *b) {
+	const struct cgosym_dwarf_func *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo ? 1 : 0;
+}
+
+// [normal]
+static int cmp_sym(const void *a, const void *b) {
+	const struct cgosym_dwarf_sym *x = a, *y = b;
+	if (x->lo != y->lo) {
+		return x->lo < y->lo ? -1 : 1;
+	}
+	return x->rank - y->rank;
+}
+
+// [normal] Index of the first element whose lo is above a, in an array
+// sorted by lo whose element type starts with a Dwarf_Addr lo.
+#define UPPER_BOUND(arr, n, a)                                                                     \
+	({                                                                                         \
+		size_t lo_ = 0, hi_ = (n);                                                         \
+		while (lo_ < hi_) {                                                                \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                                       \
+			if ((arr)[mid_].lo <= (a)) {                                               \
+				lo_ = mid_ + 1;                                                    \
+			} else {                                                                   \
+				hi_ = mid_;                                                        \
+			}                                                                          \
+		}                                                                                  \
+		lo_;                                                                               \
+	})
+
+// ---- Compile units ----
+
+// [normal] Go's own compile units are left to the Go runtime, which
+// symbolizes Go PCs itself; their DWARF is also the bulk of a Go binary.
+static int is_go_cu(Dwarf_Die *cudie) {
+	if (dwarf_srclang(cudie) == DW_LANG_Go) {
+		return 1;
+	}
+	Dwarf_Attribute attr;
+	const char *producer = dwarf_attr(cudie, DW_AT_producer, &attr) ? dwarf_formstring(&attr) : NULL;
+	return producer != NULL && strncmp(producer, "Go", 2) == 0;
+}
+
+// [normal] Ranges outside the module are linker tombstones (0 or -1 for
+// functions --gc-sections dropped) and would shadow real code.
+static int in_module(struct cgosym_dwarf_module *m, Dwarf_Addr lo, Dwarf_Addr hi) {
+	Dwarf_Addr mlo = m->lo - m->dwbias, mhi = m->hi - m->dwbias;
+	return lo != 0 && lo < hi && lo >= mlo && hi <= mhi;
+}
+
+// [normal] Reads only CU DIEs, not their children: cheap even for libc.
+static void build_cu_map(struct cgosym_dwarf_module *m) {
+	size_t cap_cus = 0, cap_ranges = 0, cap_unranged = 0;
+	Dwarf_CU *cu = NULL, *next;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	Dwarf_Die cudie;
+	while (dwarf_get_units(m->dw, cu, &next, &version, &unit_type, &cudie, NULL) == 0) {
+		cu = next;
+		if (unit_type != DW_UT_compile || dwarf_tag(&cudie) != DW_TAG_compile_unit || is_go_cu(&cudie)) {
+			continue;
+		}
+		if (m->n_cus == cap_cus) {
+			size_t ncap = cap_cus ? 2 * cap_cus : 16;
+			struct cgosym_dwarf_cu *n = realloc(m->cus, ncap * sizeof *n);
+			if (n == NULL) {
+				break;
+			}
+			m->cus = n;
+			cap_cus = ncap;
+		}
+		size_t idx = m->n_cus++;
+		m->cus[idx] = (struct cgosym_dwarf_cu){.off = dwarf_dieoffset(&cudie)};
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+		int ranged = 0;
+		while ((off = dwarf_ranges(&cudie, off, &base, &start, &end)) > 0) {
+			if (!in_module(m, start, end)) {
+				continue;
+			}
+			if (m->n_cu_ranges == cap_ranges) {
+				size_t ncap = cap_ranges ? 2 * cap_ranges : 16;
+				struct cgosym_dwarf_cu_range *n = realloc(m->cu_ranges, ncap * sizeof *n);
+				if (n == NULL) {
+					break;
+				}
+				m->cu_ranges = n;
+				cap_ranges = ncap;
+			}
+			m->cu_ranges[m->n_cu_ranges++] = (struct cgosym_dwarf_cu_range){start, end, 0, idx};
+			ranged = 1;
+		}
+		if (!ranged) {
+			// Rare (no DW_AT_low_pc/ranges on the CU): searched
+			// only when no ranged CU covers a PC.
+			if (m->n_unranged == cap_unranged) {
+				size_t ncap = cap_unranged ? 2 * cap_unranged : 8;
+				size_t *n = realloc(m->unranged, ncap * sizeof *n);
+				if (n == NULL) {
+					continue;
+				}
+				m->unranged = n;
+				cap_unranged = ncap;
+			}
+			m->unranged[m->n_unranged++] = idx;
+		}
+	}
+	if (m->n_cu_ranges > 0) {
+		qsort(m->cu_ranges, m->n_cu_ranges, sizeof *m->cu_ranges, cmp_cu_range);
+		Dwarf_Addr mx = 0;
+		for (size_t i = 0; i < m->n_cu_ranges; i++) {
+			if (m->cu_ranges[i].hi > mx) {
+				mx = m->cu_ranges[i].hi;
+			}
+			m->cu_ranges[i].maxhi = mx;
+		}
+	}
+}
+
+// [normal]
+static int load_dwarf(struct cgosym_dwarf_module *m) {
+	if (m->dw_state == 0) {
+		m->dw_state = -1;
+		Dwarf_Addr bias = 0;
+		Dwarf *dw = m->dm ? dwfl_module_getdwarf(m->dm, &bias) : NULL;
+		if (dw != NULL) {
+			m->dw = dw;
+			m->dwbias = bias;
+			m->dw_state = 1;
+			build_cu_map(m);
+		}
+	}
+	return m->dw_state == 1;
+}
+
+struct collect {
+	struct cgosym_dwarf_module *m;
+	struct cgosym_dwarf_cu *cu;
+	size_t cap;
+};
+
+// [normal] dwarf_getfuncs callback: every defining subprogram with code,
+// including the out-of-line copies of inline functions and lambdas.
+static int collect_func(Dwarf_Die *die, void *arg) {
+	struct collect *c = arg;
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
+		if (!in_module(c->m, start, end)) {
+			continue;
+		}
+		if (c->cu->n_funcs == c->cap) {
+			size_t ncap = c->cap ? 2 * c->cap : 64;
+			struct cgosym_dwarf_func *n = realloc(c->cu->funcs, ncap * sizeof *n);
+			if (n == NULL) {
+				return DWARF_CB_ABORT;
+			}
+			c->cu->funcs = n;
+			c->cap = ncap;
+		}
+		c->cu->funcs[c->cu->n_funcs++] = (struct cgosym_dwarf_func){start, end, 0, dwarf_dieoffset(die)};
+	}
+	return DWARF_CB_OK;
+}
+
+// [normal]
+static void build_funcs(struct cgosym_dwarf_module *m, struct cgosym_dwarf_cu *cu) {
+	cu->state = 1;
+	Dwarf_Die cudie;
+	if (dwarf_offdie(m->dw, cu->off, &cudie) == NULL) {
+		return;
+	}
+	struct collect c = {m, cu, 0};
+	(void)dwarf_getfuncs(&cudie, collect_func, &c, 0);
+	if (cu->n_funcs == 0) {
+		return;
+	}
+	qsort(cu->funcs, cu->n_funcs, sizeof *cu->funcs, cmp_func);
+	Dwarf_Addr mx = 0;
+	for (size_t i = 0; i < cu->n_funcs; i++) {
+		if (cu->funcs[i].hi > mx) {
+			mx = cu->funcs[i].hi;
+		}
+		cu->funcs[i].maxhi = mx;
+	}
+}
+
+// [normal] The innermost (smallest) function range containing a; ranges
+// nest only in odd cases, and maxhi ends the backward scan at once
+// when they do not.
+static int search_cu(struct cgosym_dwarf_module *m, struct cgosym_dwarf_cu *cu, Dwarf_Addr a, Dwarf_Die *func) {
+	if (cu->state == 0) {
+		build_funcs(m, cu);
+	}
+	size_t i = UPPER_BOUND(cu->funcs, cu->n_funcs, a);
+	const struct cgosym_dwarf_func *best = NULL;
+	while (i > 0 && cu->funcs[i - 1].maxhi > a) {
+		const struct cgosym_dwarf_func *f = &cu->funcs[--i];
+		if (a < f->hi && (best == NULL || f->hi - f->lo < best->hi - best->lo)) {
+			best = f;
+		}
+	}
+	return best != NULL && dwarf_offdie(m->dw, best->die, func) != NULL;
+}
+
+// [normal] a is a file address (runtime pc - dwbias).
+static int find_function(struct cgosym_dwarf_module *m, Dwarf_Addr a, Dwarf_Die *func) {
+	size_t i = UPPER_BOUND(m->cu_ranges, m->n_cu_ranges, a);
+	while (i > 0 && m->cu_ranges[i - 1].maxhi > a) {
+		const struct cgosym_dwarf_cu_range *r = &m->cu_ranges[--i];
+		if (a < r->hi && search_cu(m, &m->cus[r->cu], a, func)) {
+			return 1;
+		}
+	}
+	for (size_t k = 0; k < m->n_unranged; k++) {
+		if (search_cu(m, &m->cus[m->unranged[k]], a, func)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+// ---- Inline chain ----
+
+#define MAX_CHAIN 64
+
+struct chain {
+	Dwarf_Die die[MAX_CHAIN]; /* [0] the function, then inlined callees */
+	int n;
+};
+
+// [normal]
+static int has_pc_attrs(Dwarf_Die *die) {
+	return dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges);
+}
+
+// [normal] Follows the inlined_subroutine DIEs containing a, looking
+// through lexical blocks. A block without any address attributes cannot
+// be ruled out, so it is searched, but only adopted if it leads somewhere.
+static void walk_inlines(Dwarf_Die *scope, Dwarf_Addr a, struct chain *ch, int level) {
+	Dwarf_Die child, next;
+	if (level > MAX_CHAIN || dwarf_child(scope, &child) != 0) {
+		return;
+	}
+	for (;;) {
+		int tag = dwarf_tag(&child);
+		if (tag == DW_TAG_inlined_subroutine) {
+			if (dwarf_haspc(&child, a) == 1) {
+				if (ch->n < MAX_CHAIN) {
+					ch->die[ch->n++] = child;
+				}
+				walk_inlines(&child, a, ch, level + 1);
+				return;
+			}
+		} else if (tag == DW_TAG_lexical_block || tag == DW_TAG_try_block || tag == DW_TAG_catch_block) {
+			int has = dwarf_haspc(&child, a);
+			if (has == 1) {
+				walk_inlines(&child, a, ch, level + 1);
+				return;
+			}
+			if (has == 0 && !has_pc_attrs(&child)) {
+				int before = ch->n;
+				walk_inlines(&child, a, ch, level + 1);
+				if (ch->n > before) {
+					return;
+				}
+			}
+		}
+		if (dwarf_siblingof(&child, &next) != 0) {
+			return;
+		}
+		child = next;
+	}
+}
+
+// [normal] The entry of the concrete function, also for a PC in its
+// split-off cold part: GCC lists the entry range first in DW_AT_ranges,
+// and the cold part often sits at a lower address.
+static Dwarf_Addr func_entry(Dwarf_Die *func) {
+	Dwarf_Addr lo;
+	if (dwarf_entrypc(func, &lo) == 0) {
+		return lo;
+	}
+	Dwarf_Addr base, start, end;
+	if (dwarf_ranges(func, 0, &base, &start, &end) > 0) {
+		return start;
+	}
+	return 0;
+}
+
+// [normal] DW_AT_call_file indexes the CU's line-table file list.
+static const char *call_file(Dwarf_Die *die, Dwarf_Files *files, size_t nfiles) {
+	Dwarf_Attribute attr;
+	Dwarf_Word idx;
+	if (files == NULL || dwarf_attr(die, DW_AT_call_file, &attr) == NULL || dwarf_formudata(&attr, &idx) != 0 ||
+	    idx >= nfiles) {
+		return NULL;
+	}
+	const char *f = dwarf_filesrc(files, idx, NULL, NULL);
+	if (f == NULL || strcmp(f, "???") == 0) {
+		return NULL;
+	}
+	return intern_str(f);
+}
+
+// [normal]
+static unsigned long call_line(Dwarf_Die *die) {
+	Dwarf_Attribute attr;
+	Dwarf_Word line;
+	if (dwarf_attr(die, DW_AT_call_line, &attr) == NULL || dwarf_formudata(&attr, &line) != 0) {
+		return 0;
+	}
+	return (unsigned long)line;
+}
+
+// ---- Module+offset and ELF symbols ----
+
+// [normal] In pid mode the load bias is known only once libdwfl has the
+// ELF file; without one, the offset from the first mapping is the best
+// available.
+static uintptr_t module_bias(struct cgosym_dwarf_module *m) {
+	if (!m->bias_known) {
+		m->bias_known = 1;
+		GElf_Addr bias;
+		if (m->dm != NULL && dwfl_module_getelf(m->dm, &bias) != NULL) {
+			m->bias = bias;
+		} else {
+			m->bias = m->lo;
+		}
+	}
+	return m->bias;
+}
+
+// [normal]
+static const char *module_offset(struct cgosym_dwarf_module *m, uintptr_t pc) {
+	char *s = NULL;
+	if (asprintf(&s, "%s+0x%" PRIxPTR, m->name ? m->name : "?", pc - module_bias(m)) < 0) {
+		return NULL;
+	}
+	const char *r = intern_str(s);
+	free(s);
+	return r;
+}
+
+// [normal] Aliases share an address; a global name is the one a reader
+// knows, a sized symbol the one that bounds the function.
+static int sym_rank(const GElf_Sym *sym) {
+	int bind = GELF_ST_BIND(sym->st_info);
+	int rank = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 2 : 4;
+	return rank + (sym->st_size == 0);
+}
+
+// [normal]
+static void build_syms(struct cgosym_dwarf_module *m) {
+	m->sym_state = -1;
+	if (m->dm == NULL) {
+		return;
+	}
+	int n = dwfl_module_getsymtab(m->dm);
+	if (n <= 0) {
+		return;
+	}
+	struct cgosym_dwarf_sym *syms = malloc((size_t)n * sizeof *syms);
+	if (syms == NULL) {
+		return;
+	}
+	size_t k = 0;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+		if (name == NULL || name[0] == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) ||
+		    sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || addr < m->lo || addr >= m->hi) {
+			continue;
+		}
+		syms[k++] = (struct cgosym_dwarf_sym){addr, sym.st_size ? addr + sym.st_size : 0, 0, name, sym_rank(&sym)};
+	}
+	qsort(syms, k, sizeof *syms, cmp_sym);
+	// Keep the preferred alias per address; an unsized symbol runs to the
+	// next symbol (hand-written assembly often has no .size).
+	size_t out = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (out > 0 && syms[out - 1].lo == syms[i].lo) {
+			continue;
+		}
+		syms[out++] = syms[i];
+	}
+	uintptr_t mx = 0;
+	for (size_t i = 0; i < out; i++) {
+		if (syms[i].hi == 0) {
+			syms[i].hi = i + 1 < out ? syms[i + 1].lo : m->hi;
+		}
+		if (syms[i].hi > mx) {
+			mx = syms[i].hi;
+		}
+		syms[i].maxhi = mx;
+	}
+	m->syms = syms;
+	m->n_syms = out;
+	m->sym_state = out > 0 ? 1 : -1;
+}
+
+// [normal]
+static const struct cgosym_dwarf_sym *find_sym(struct cgosym_dwarf_module *m, uintptr_t pc) {
+	if (m->sym_state == 0) {
+		build_syms(m);
+	}
+	if (m->sym_state != 1) {
+		return NULL;
+	}
+	size_t i = UPPER_BOUND(m->syms, m->n_syms, pc);
+	const struct cgosym_dwarf_sym *best = NULL;
+	while (i > 0 && m->syms[i - 1].maxhi > pc) {
+		const struct cgosym_dwarf_sym *s = &m->syms[--i];
+		if (pc < s->hi && (best == NULL || s->hi - s->lo < best->hi - best->lo)) {
+			best = s;
+		}
+	}
+	return best;
+}
+
+// ---- Describe ----
+
+// [normal] Fills out with the frames for the chain, innermost first. When
+// the chain is deeper than max, the outermost frame (the real function)
+// is kept and middle frames are dropped.
+static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_Addr a, uintptr_t pc,
+			struct cgosym_frame *out, int max) {
+	Dwarf_Die cudie;
+	int have_cu = dwarf_diecu(&ch->die[0], &cudie, NULL, NULL) != NULL;
+	Dwarf_Files *files = NULL;
+	size_t nfiles = 0;
+	if (have_cu && ch->n > 1 && dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0) {
+		files = NULL;
+	}
+	uintptr_t entry = (uintptr_t)(func_entry(&ch->die[0]) + m->dwbias);
+	int cxx = 0;
+	if (have_cu) {
+		int lang = dwarf_srclang(&cudie);
+		cxx = lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+		      lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
+	}
+	const char *fallback = NULL;
+	int n = 0;
+	for (int i = ch->n - 1; i >= 0 && n < max; i--) {
+		if (n == max - 1 && i > 0) {
+			i = 0;
+		}
+		struct cgosym_frame *f = &out[n++];
+		int linkage;
+		f->function = die_name(&ch->die[i], &linkage);
+		if (i == 0 && !linkage && cxx) {
+			// GCC omits the linkage name of some instances
+			// (templates over local types, lambdas); the symbol
+			// at the entry still has the qualified one.
+			const struct cgosym_dwarf_sym *s = find_sym(m, entry);
+			if (s != NULL && s->lo == entry && s->name[0] == '_' && s->name[1] == 'Z') {
+				const char *name = demangled(s->name);
+				f->function = name ? name : f->function;
+			}
+		}
+		if (f->function == NULL) {
+			if (fallback == NULL) {
+				const struct cgosym_dwarf_sym *s = i == 0 ? find_sym(m, pc) : NULL;
+				fallback = s ? demangled(s->name) : module_offset(m, pc);
+			}
+			f->function = fallback ? fallback : "?";
+		}
+		f->file = NULL;
+		f->line = 0;
+		f->entry = entry;
+		if (i == ch->n - 1) {
+			Dwarf_Line *line = have_cu ? dwarf_getsrc_die(&cudie, a) : NULL;
+			int lineno = 0;
+			if (line != NULL && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
+				f->file = intern_str(dwarf_linesrc(line, NULL, NULL));
+				f->line = f->file ? (unsigned long)lineno : 0;
+			}
+		} else {
+			f->file = call_file(&ch->die[i + 1], files, nfiles);
+			f->line = f->file ? call_line(&ch->die[i + 1]) : 0;
+		}
+	}
+	return n;
+}
+
+// [normal]
+static void line_in_cu(struct cgosym_dwarf_module *m, Dwarf_Addr a, struct cgosym_frame *f) {
+	size_t i = UPPER_BOUND(m->cu_ranges, m->n_cu_ranges, a);
+	while (i > 0 && m->cu_ranges[i - 1].maxhi > a) {
+		const struct cgosym_dwarf_cu_range *r = &m->cu_ranges[--i];
+		Dwarf_Die cudie;
+		if (a >= r->hi || dwarf_offdie(m->dw, m->cus[r->cu].off, &cudie) == NULL) {
+			continue;
+		}
+		Dwarf_Line *line = dwarf_getsrc_die(&cudie, a);
+		int lineno = 0;
+		if (line != NULL && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
+			f->file = intern_str(dwarf_linesrc(line, NULL, NULL));
+			f->line = f->file ? (unsigned long)lineno : 0;
+			return;
+		}
+	}
+}
+
+// [normal]
+int cgosym_dwarf_describe(struct cgosym_dwarf_module *m, uintptr_t pc, struct cgosym_frame *out, int max) {
+	if (max <= 0) {
+		return 0;
+	}
+	demangler_may_load = m->owner->pid != 0;
+	if (load_dwarf(m)) {
+		Dwarf_Addr a = pc - m->dwbias;
+		struct chain ch; // 2 KiB: small next to libdw's own stack use
+		if (find_function(m, a, &ch.die[0])) {
+			ch.n = 1;
+			walk_inlines(&ch.die[0], a, &ch, 0);
+			int n = chain_frames(m, &ch, a, pc, out, max);
+			if (n > 0) {
+				return n;
+			}
+		}
+	}
+	const struct cgosym_dwarf_sym *s = find_sym(m, pc);
+	const char *name = s ? demangled(s->name) : NULL;
+	out[0].function = name ? name : module_offset(m, pc);
+	if (out[0].function == NULL) {
+		out[0].function = "?";
+	}
+	out[0].file = NULL;
+	out[0].line = 0;
+	out[0].entry = name ? s->lo : 0;
+	if (name != NULL && m->dw_state == 1) {
+		// No DIE covers the PC but a CU's line table may: GCC leaves
+		// gaps in function ranges (tails of partly inlined code).
+		line_in_cu(m, pc - m->dwbias, &out[0]);
+	}
+	return 1;
+}
+
+// [normal]
+void cgosym_dwarf_free_index(struct cgosym_dwarf_module *m) {
+	for (size_t i = 0; i < m->n_cus; i++) {
+		free(m->cus[i].funcs);
+	}
+	free(m->cus);
+	free(m->cu_ranges);
+	free(m->unranged);
+	free(m->syms);
+	m->cus = NULL;
+	m->cu_ranges = NULL;
+	m->unranged = NULL;
+	m->syms = NULL;
+	m->n_cus = m->n_cu_ranges = m->n_unranged = m->n_syms = 0;
+	m->dw_state = m->sym_state = 0;
+	m->dw = NULL;
+}

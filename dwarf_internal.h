@@ -1,0 +1,146 @@
+/*
+ * dwarf_internal.h — declarations shared by the DWARF engine's files
+ * (dwarf.c, dwarf_index.c, dwarf_files.c) and nothing else. Everything
+ * here runs with the engine's global mutex held: libdw 0.188 is not
+ * thread-safe, and neither are the structures below.
+ */
+#ifndef CGOSYM_DWARF_INTERNAL_H
+#define CGOSYM_DWARF_INTERNAL_H
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <sys/types.h>
+
+#include "internal.h"
+
+/* One line of /proc/PID/maps that maps a file. */
+struct cgosym_dwarf_vma {
+	uintptr_t start, end, offset;
+	unsigned long dev_major, dev_minor;
+	unsigned long ino;
+	char *path; /* malloc'd, " (deleted)" kept */
+};
+
+struct cgosym_dwarf_maps {
+	struct cgosym_dwarf_vma *vma;
+	size_t n;
+};
+
+struct cgosym_dwarf_cu;
+struct cgosym_dwarf_cu_range;
+struct cgosym_dwarf_sym;
+
+/* One loaded object. Allocated separately so that libdwfl's per-module
+ * userdata can point at it for the life of the module. */
+struct cgosym_dwarf_module {
+	struct cgosym_dwarf *owner;
+	uintptr_t lo, hi;   /* runtime address span */
+	uintptr_t bias;     /* runtime address - file address */
+	int bias_known;     /* 0: bias not yet asked of libdwfl (pid mode) */
+	const char *name;   /* interned path, " (deleted)" removed */
+	Dwfl_Module *dm;    /* NULL: no usable file, module+offset only */
+	int is_vdso;
+
+	/* Identity in this process (self mode), to notice unloading. */
+	uintptr_t dlpi_addr;
+	const char *dlpi_name; /* interned */
+	const void *dlpi_phdr;
+	unsigned char mem_build_id[32]; /* as mapped; len 0 when none */
+	size_t mem_build_id_len;
+	int seen; /* scratch for refresh */
+
+	/* Separate debug files, filled in by the find_debuginfo callback. */
+	char *debug_path;
+	char *alt_name;
+	unsigned char *alt_build_id;
+	size_t alt_build_id_len;
+
+	/* Lazily built lookup structures (dwarf_index.c). */
+	int dw_state; /* 0 not tried, 1 ok, -1 none */
+	Dwarf *dw;
+	Dwarf_Addr dwbias;
+	struct cgosym_dwarf_cu_range *cu_ranges;
+	size_t n_cu_ranges;
+	struct cgosym_dwarf_cu *cus;
+	size_t n_cus;
+	size_t *unranged; /* indexes into cus of CUs with no address ranges */
+	size_t n_unranged;
+	int sym_state; /* 0 not tried, 1 ok, -1 none */
+	struct cgosym_dwarf_sym *syms;
+	size_t n_syms;
+};
+
+struct cgosym_dwarf {
+	Dwfl *dwfl;
+	Dwfl_Callbacks callbacks;
+	pid_t pid; /* 0: this process */
+
+	/* CGOSYMBOLIZER_DEBUG_DIRS then /usr/lib/debug, read once at open. */
+	char **debug_dirs;
+	size_t n_debug_dirs;
+
+	/* Sorted by lo; modules do not overlap. */
+	struct cgosym_dwarf_module **mods;
+	size_t n_mods;
+
+	/* Self mode: dl_iterate_phdr's counters at the last report. */
+	unsigned long long adds, subs;
+	int no_map_files; /* opening /proc/self/map_files failed: skip it */
+
+	/* Pid mode: the maps read at open, for the find_elf callback. */
+	struct cgosym_dwarf_maps maps;
+
+	struct cgosym_dwarf_cache_slot *cache; /* NULL until first lookup */
+	unsigned cache_clock;                  /* picks eviction victims */
+};
+
+/* ---- dwarf_index.c ---- */
+
+/* [normal] Describes pc (inside m) into out[0..max), innermost first;
+ * returns at least 1 (module+offset when nothing better names it). */
+int cgosym_dwarf_describe(struct cgosym_dwarf_module *m, uintptr_t pc,
+			  struct cgosym_frame *out, int max);
+
+/* [normal] Frees m's lazily built structures (not m itself). */
+void cgosym_dwarf_free_index(struct cgosym_dwarf_module *m);
+
+/* [normal] Copies s[0..len) into the never-freed arena, deduplicated. */
+const char *cgosym_dwarf_intern(const char *s, size_t len);
+
+/* ---- dwarf_files.c ---- */
+
+/* [normal] Dwfl_Callbacks.find_elf: the vdso from memory; in pid mode
+ * the mapped file through /proc/PID/map_files, /proc/PID/exe or its path,
+ * checked against the mapping. */
+int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata,
+			  const char *modname, Dwarf_Addr base,
+			  char **file_name, Elf **elfp);
+
+/* [normal] Dwfl_Callbacks.find_debuginfo, local files only (no
+ * debuginfod): build-id tree, then .gnu_debuglink, each checked. */
+int cgosym_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
+				const char *modname, Dwarf_Addr base,
+				const char *file_name,
+				const char *debuglink_file,
+				GElf_Word debuglink_crc,
+				char **debuginfo_file_name);
+
+/* [normal] Reads /proc/PID/maps (pid 0: self); file mappings only. */
+int cgosym_dwarf_read_maps(pid_t pid, struct cgosym_dwarf_maps *maps);
+
+/* [normal] Frees what cgosym_dwarf_read_maps filled in. */
+void cgosym_dwarf_free_maps(struct cgosym_dwarf_maps *maps);
+
+/* [normal] Parses CGOSYMBOLIZER_DEBUG_DIRS, appends /usr/lib/debug. */
+void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d);
+
+/* [normal] Returns the GNU build-id note's bytes in an open ELF, or 0. */
+size_t cgosym_dwarf_elf_build_id(Elf *elf, const unsigned char **bits);
+
+/* [normal] A private copy of this process's vdso as an ELF, or NULL. */
+Elf *cgosym_dwarf_vdso_elf(void);
+
+/* [normal] Strips a trailing " (deleted)" into a malloc'd copy. */
+char *cgosym_dwarf_undeleted(const char *path);
+
+#endif /* CGOSYM_DWARF_INTERNAL_H */

@@ -1,0 +1,3 @@
+module cgosymbolizer.test/vendored
+
+go 1.22
