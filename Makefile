@@ -19,7 +19,7 @@ help:
 	@echo "make test            go vet and go test (includes the SQLite and vendoring tests)"
 	@echo "make test-go-matrix  the tests under $(OLDEST_GO) (the oldest supported Go), then the current Go"
 	@echo "make test-go-oldest  the tests under $(OLDEST_GO) only"
-	@echo "make bench           Go benchmarks"
+	@echo "make bench           callback, unwinding and symbolization costs, with the package on and off"
 	@echo "make lint            go vet, gcc -Wall -Wextra -Werror, cppcheck and clang-tidy on the C files"
 	@echo "make deps            install (as root) or name the Debian packages the build needs"
 
@@ -70,8 +70,10 @@ test-go-oldest: deps
 
 test-go-matrix: test-go-oldest go-test
 
+# Figures for the README's performance notes: the C->Go callback with the
+# package on and off, unwinding per C frame, symbolization cold and warm.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	cd testdata/bench && $(GO) build -o bin/bench . && ./bin/bench && CGOSYMBOLIZER=off ./bin/bench
 
 lint: lint-deps
 	$(GO) vet ./...

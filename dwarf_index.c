@@ -7,10 +7,9 @@
 // CU; a binary search finds the function DIE, a walk down its children with
 // dwarf_haspc finds the inline chain. dwarf_getscopes (4-5 ms per PC) and
 // dwfl_module_addrinfo (a symbol-table scan per call) stay off this path.
-// ELF symbols are the fallback when no DWARF function covers a PC, through
-// our own sorted table that honours st_size.
+// ELF symbols (dwarf_symbols.c) are the fallback when no DWARF function
+// covers a PC.
 
-#include <dlfcn.h>
 #include <dwarf.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -19,9 +18,6 @@
 #include <string.h>
 
 #include "dwarf_internal.h"
-
-// C programs do not link libstdc++; C++ programs always do.
-extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status) __attribute__((weak));
 
 struct cgosym_dwarf_cu_range {
 	Dwarf_Addr lo, hi, maxhi; /* maxhi: largest hi of this and all before */
@@ -40,158 +36,6 @@ struct cgosym_dwarf_cu {
 	size_t n_funcs;
 };
 
-struct cgosym_dwarf_sym {
-	uintptr_t lo, hi, maxhi;
-	const char *name; /* owned by libdwfl's module, valid while it lives */
-	int rank;         /* lower is preferred among aliases */
-};
-
-// ---- Interned strings ----
-
-struct intern_slot {
-	const char *s;
-	size_t len;
-	uint64_t hash;
-};
-
-static struct intern_slot *intern_slots;
-static size_t intern_cap, intern_n;
-static char *arena_next;
-static size_t arena_left;
-
-// [normal]
-static uint64_t fnv1a(const char *s, size_t len) {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	}
-	return h;
-}
-
-// [normal] Returned strings must outlive any module (the runtime keeps
-// them), so they are never freed; deduplication bounds the growth to the
-// distinct names and files of the program.
-const char *cgosym_dwarf_intern(const char *s, size_t len) {
-	if (s == NULL) {
-		return NULL;
-	}
-	uint64_t h = fnv1a(s, len);
-	if (intern_n * 2 >= intern_cap) {
-		size_t ncap = intern_cap ? intern_cap * 2 : 4096;
-		struct intern_slot *ns = calloc(ncap, sizeof *ns);
-		if (ns == NULL) {
-			return NULL;
-		}
-		for (size_t i = 0; i < intern_cap; i++) {
-			if (intern_slots[i].s != NULL) {
-				size_t j = intern_slots[i].hash & (ncap - 1);
-				while (ns[j].s != NULL) {
-					j = (j + 1) & (ncap - 1);
-				}
-				ns[j] = intern_slots[i];
-			}
-		}
-		free(intern_slots);
-		intern_slots = ns;
-		intern_cap = ncap;
-	}
-	size_t j = h & (intern_cap - 1);
-	while (intern_slots[j].s != NULL) {
-		if (intern_slots[j].hash == h && intern_slots[j].len == len && memcmp(intern_slots[j].s, s, len) == 0) {
-			return intern_slots[j].s;
-		}
-		j = (j + 1) & (intern_cap - 1);
-	}
-	char *p;
-	enum { BLOCK = 64 * 1024 };
-	if (len + 1 > BLOCK / 8) {
-		p = malloc(len + 1);
-	} else {
-		if (len + 1 > arena_left) {
-			arena_next = malloc(BLOCK);
-			arena_left = arena_next ? BLOCK : 0;
-		}
-		p = arena_next;
-		if (p != NULL) {
-			arena_next += len + 1;
-			arena_left -= len + 1;
-		}
-	}
-	if (p == NULL) {
-		return NULL;
-	}
-	memcpy(p, s, len);
-	p[len] = '\0';
-	intern_slots[j] = (struct intern_slot){p, len, h};
-	intern_n++;
-	return p;
-}
-
-// [normal]
-static const char *intern_str(const char *s) {
-	return s ? cgosym_dwarf_intern(s, strlen(s)) : NULL;
-}
-
-typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
-
-// [normal] A C program may dlopen a C++ library later: then the weak
-// reference stays NULL, and a library loaded RTLD_LOCAL is not in the
-// global scope either, so the runtimes are asked for by name. The
-// RTLD_NOLOAD handle is kept: it pins the library, so the pointer can never
-// dangle (glibc never unloads libstdc++ anyway: it has unique symbols).
-// Loading a C++ runtime into a program that has none is left to the crash
-// helper (pid mode), which exists only to symbolize: its parent may have
-// dlopen'd C++ code that the helper, a fresh exec, has not.
-static int demangler_may_load;
-
-static demangle_fn find_demangler(void) {
-	static demangle_fn pinned;
-	static const char *const runtimes[] = {"libstdc++.so.6", "libc++abi.so.1", "libc++.so.1"};
-	if (__cxa_demangle != NULL) {
-		return __cxa_demangle;
-	}
-	if (pinned != NULL) {
-		return pinned;
-	}
-	for (size_t i = 0; i < sizeof runtimes / sizeof runtimes[0]; i++) {
-		void *h = dlopen(runtimes[i], RTLD_NOLOAD | RTLD_LAZY);
-		if (h == NULL && demangler_may_load) {
-			h = dlopen(runtimes[i], RTLD_LAZY | RTLD_LOCAL);
-		}
-		void *sym = h ? dlsym(h, "__cxa_demangle") : NULL;
-		if (sym != NULL) {
-			pinned = (demangle_fn)sym;
-			return pinned;
-		}
-		if (h != NULL) {
-			dlclose(h);
-		}
-	}
-	return NULL;
-}
-
-// [normal]
-static const char *demangled(const char *name) {
-	if (name == NULL || name[0] == '\0') {
-		return NULL;
-	}
-	if (name[0] == '_' && name[1] == 'Z') {
-		demangle_fn fn = find_demangler();
-		if (fn != NULL) {
-			int status = -1;
-			char *d = fn(name, NULL, NULL, &status);
-			if (d != NULL) {
-				const char *r = status == 0 ? intern_str(d) : NULL;
-				free(d);
-				if (r != NULL) {
-					return r;
-				}
-			}
-		}
-	}
-	return intern_str(name);
-}
-
 // [normal] The linkage name is the only one that says which overload or
 // which class; DW_AT_name is the fallback (C, and C++ without one).
 // dwarf_attr_integrate follows abstract_origin and specification links,
@@ -205,12 +49,12 @@ static const char *die_name(Dwarf_Die *die, int *from_linkage) {
 	}
 	*from_linkage = s != NULL && s[0] != '\0';
 	if (*from_linkage) {
-		return demangled(s);
+		return cgosym_dwarf_demangled(s);
 	}
 	if (dwarf_attr_integrate(die, DW_AT_name, &attr) != NULL) {
 		s = dwarf_formstring(&attr);
 		if (s != NULL && s[0] != '\0') {
-			return intern_str(s);
+			return cgosym_dwarf_intern_str(s);
 		}
 	}
 	return NULL;
@@ -229,31 +73,6 @@ static int cmp_func(const void *a, const void *b) {
 	const struct cgosym_dwarf_func *x = a, *y = b;
 	return x->lo < y->lo ? -1 : x->lo > y->lo ? 1 : 0;
 }
-
-// [normal]
-static int cmp_sym(const void *a, const void *b) {
-	const struct cgosym_dwarf_sym *x = a, *y = b;
-	if (x->lo != y->lo) {
-		return x->lo < y->lo ? -1 : 1;
-	}
-	return x->rank - y->rank;
-}
-
-// [normal] Index of the first element whose lo is above a, in an array
-// sorted by lo whose element type starts with a Dwarf_Addr lo.
-#define UPPER_BOUND(arr, n, a)                                                                     \
-	({                                                                                         \
-		size_t lo_ = 0, hi_ = (n);                                                         \
-		while (lo_ < hi_) {                                                                \
-			size_t mid_ = lo_ + (hi_ - lo_) / 2;                                       \
-			if ((arr)[mid_].lo <= (a)) {                                               \
-				lo_ = mid_ + 1;                                                    \
-			} else {                                                                   \
-				hi_ = mid_;                                                        \
-			}                                                                          \
-		}                                                                                  \
-		lo_;                                                                               \
-	})
 
 // ---- Compile units ----
 
@@ -419,7 +238,7 @@ static int search_cu(struct cgosym_dwarf_module *m, struct cgosym_dwarf_cu *cu, 
 	if (cu->state == 0) {
 		build_funcs(m, cu);
 	}
-	size_t i = UPPER_BOUND(cu->funcs, cu->n_funcs, a);
+	size_t i = CGOSYM_UPPER_BOUND(cu->funcs, cu->n_funcs, a);
 	const struct cgosym_dwarf_func *best = NULL;
 	while (i > 0 && cu->funcs[i - 1].maxhi > a) {
 		const struct cgosym_dwarf_func *f = &cu->funcs[--i];
@@ -432,7 +251,7 @@ static int search_cu(struct cgosym_dwarf_module *m, struct cgosym_dwarf_cu *cu, 
 
 // [normal] a is a file address (runtime pc - dwbias).
 static int find_function(struct cgosym_dwarf_module *m, Dwarf_Addr a, Dwarf_Die *func) {
-	size_t i = UPPER_BOUND(m->cu_ranges, m->n_cu_ranges, a);
+	size_t i = CGOSYM_UPPER_BOUND(m->cu_ranges, m->n_cu_ranges, a);
 	while (i > 0 && m->cu_ranges[i - 1].maxhi > a) {
 		const struct cgosym_dwarf_cu_range *r = &m->cu_ranges[--i];
 		if (a < r->hi && search_cu(m, &m->cus[r->cu], a, func)) {
@@ -515,19 +334,35 @@ static Dwarf_Addr func_entry(Dwarf_Die *func) {
 	return 0;
 }
 
+// [normal] A relative name is relative to the CU's DW_AT_comp_dir, as
+// eu-addr2line, binutils addr2line and llvm-symbolizer print it.
+static const char *source_path(Dwarf_Die *cudie, const char *name) {
+	if (name == NULL || name[0] == '\0' || strcmp(name, "???") == 0) {
+		return NULL;
+	}
+	Dwarf_Attribute attr;
+	const char *dir = name[0] == '/' ? NULL : dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &attr));
+	if (dir == NULL || dir[0] == '\0') {
+		return cgosym_dwarf_intern_str(name);
+	}
+	char *joined = NULL;
+	if (asprintf(&joined, "%s/%s", dir, name) < 0) {
+		return cgosym_dwarf_intern_str(name);
+	}
+	const char *r = cgosym_dwarf_intern_str(joined);
+	free(joined);
+	return r;
+}
+
 // [normal] DW_AT_call_file indexes the CU's line-table file list.
-static const char *call_file(Dwarf_Die *die, Dwarf_Files *files, size_t nfiles) {
+static const char *call_file(Dwarf_Die *cudie, Dwarf_Die *die, Dwarf_Files *files, size_t nfiles) {
 	Dwarf_Attribute attr;
 	Dwarf_Word idx;
 	if (files == NULL || dwarf_attr(die, DW_AT_call_file, &attr) == NULL || dwarf_formudata(&attr, &idx) != 0 ||
 	    idx >= nfiles) {
 		return NULL;
 	}
-	const char *f = dwarf_filesrc(files, idx, NULL, NULL);
-	if (f == NULL || strcmp(f, "???") == 0) {
-		return NULL;
-	}
-	return intern_str(f);
+	return source_path(cudie, dwarf_filesrc(files, idx, NULL, NULL));
 }
 
 // [normal]
@@ -540,114 +375,6 @@ static unsigned long call_line(Dwarf_Die *die) {
 	return (unsigned long)line;
 }
 
-// ---- Module+offset and ELF symbols ----
-
-// [normal] In pid mode the load bias is known only once libdwfl has the
-// ELF file; without one, the offset from the first mapping is the best
-// available.
-static uintptr_t module_bias(struct cgosym_dwarf_module *m) {
-	if (!m->bias_known) {
-		m->bias_known = 1;
-		GElf_Addr bias;
-		if (m->dm != NULL && dwfl_module_getelf(m->dm, &bias) != NULL) {
-			m->bias = bias;
-		} else {
-			m->bias = m->lo;
-		}
-	}
-	return m->bias;
-}
-
-// [normal]
-static const char *module_offset(struct cgosym_dwarf_module *m, uintptr_t pc) {
-	char *s = NULL;
-	if (asprintf(&s, "%s+0x%" PRIxPTR, m->name ? m->name : "?", pc - module_bias(m)) < 0) {
-		return NULL;
-	}
-	const char *r = intern_str(s);
-	free(s);
-	return r;
-}
-
-// [normal] Aliases share an address; a global name is the one a reader
-// knows, a sized symbol the one that bounds the function.
-static int sym_rank(const GElf_Sym *sym) {
-	int bind = GELF_ST_BIND(sym->st_info);
-	int rank = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 2 : 4;
-	return rank + (sym->st_size == 0);
-}
-
-// [normal]
-static void build_syms(struct cgosym_dwarf_module *m) {
-	m->sym_state = -1;
-	if (m->dm == NULL) {
-		return;
-	}
-	int n = dwfl_module_getsymtab(m->dm);
-	if (n <= 0) {
-		return;
-	}
-	struct cgosym_dwarf_sym *syms = malloc((size_t)n * sizeof *syms);
-	if (syms == NULL) {
-		return;
-	}
-	size_t k = 0;
-	for (int i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		GElf_Word shndx;
-		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx, NULL, NULL);
-		int type = GELF_ST_TYPE(sym.st_info);
-		if (name == NULL || name[0] == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) ||
-		    sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || addr < m->lo || addr >= m->hi) {
-			continue;
-		}
-		syms[k++] = (struct cgosym_dwarf_sym){addr, sym.st_size ? addr + sym.st_size : 0, 0, name, sym_rank(&sym)};
-	}
-	qsort(syms, k, sizeof *syms, cmp_sym);
-	// Keep the preferred alias per address; an unsized symbol runs to the
-	// next symbol (hand-written assembly often has no .size).
-	size_t out = 0;
-	for (size_t i = 0; i < k; i++) {
-		if (out > 0 && syms[out - 1].lo == syms[i].lo) {
-			continue;
-		}
-		syms[out++] = syms[i];
-	}
-	uintptr_t mx = 0;
-	for (size_t i = 0; i < out; i++) {
-		if (syms[i].hi == 0) {
-			syms[i].hi = i + 1 < out ? syms[i + 1].lo : m->hi;
-		}
-		if (syms[i].hi > mx) {
-			mx = syms[i].hi;
-		}
-		syms[i].maxhi = mx;
-	}
-	m->syms = syms;
-	m->n_syms = out;
-	m->sym_state = out > 0 ? 1 : -1;
-}
-
-// [normal]
-static const struct cgosym_dwarf_sym *find_sym(struct cgosym_dwarf_module *m, uintptr_t pc) {
-	if (m->sym_state == 0) {
-		build_syms(m);
-	}
-	if (m->sym_state != 1) {
-		return NULL;
-	}
-	size_t i = UPPER_BOUND(m->syms, m->n_syms, pc);
-	const struct cgosym_dwarf_sym *best = NULL;
-	while (i > 0 && m->syms[i - 1].maxhi > pc) {
-		const struct cgosym_dwarf_sym *s = &m->syms[--i];
-		if (pc < s->hi && (best == NULL || s->hi - s->lo < best->hi - best->lo)) {
-			best = s;
-		}
-	}
-	return best;
-}
-
 // ---- Describe ----
 
 // [normal] Fills out with the frames for the chain, innermost first. When
@@ -656,6 +383,7 @@ static const struct cgosym_dwarf_sym *find_sym(struct cgosym_dwarf_module *m, ui
 static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_Addr a, uintptr_t pc,
 			struct cgosym_frame *out, int max) {
 	Dwarf_Die cudie;
+	memset(&cudie, 0, sizeof cudie);
 	int have_cu = dwarf_diecu(&ch->die[0], &cudie, NULL, NULL) != NULL;
 	Dwarf_Files *files = NULL;
 	size_t nfiles = 0;
@@ -682,16 +410,16 @@ static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_A
 			// GCC omits the linkage name of some instances
 			// (templates over local types, lambdas); the symbol
 			// at the entry still has the qualified one.
-			const struct cgosym_dwarf_sym *s = find_sym(m, entry);
+			const struct cgosym_dwarf_sym *s = cgosym_dwarf_find_sym(m, entry);
 			if (s != NULL && s->lo == entry && s->name[0] == '_' && s->name[1] == 'Z') {
-				const char *name = demangled(s->name);
+				const char *name = cgosym_dwarf_demangled(s->name);
 				f->function = name ? name : f->function;
 			}
 		}
 		if (f->function == NULL) {
 			if (fallback == NULL) {
-				const struct cgosym_dwarf_sym *s = i == 0 ? find_sym(m, pc) : NULL;
-				fallback = s ? demangled(s->name) : module_offset(m, pc);
+				const struct cgosym_dwarf_sym *s = i == 0 ? cgosym_dwarf_find_sym(m, pc) : NULL;
+				fallback = s ? cgosym_dwarf_demangled(s->name) : cgosym_dwarf_module_offset(m, pc);
 			}
 			f->function = fallback ? fallback : "?";
 		}
@@ -702,11 +430,11 @@ static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_A
 			Dwarf_Line *line = have_cu ? dwarf_getsrc_die(&cudie, a) : NULL;
 			int lineno = 0;
 			if (line != NULL && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
-				f->file = intern_str(dwarf_linesrc(line, NULL, NULL));
+				f->file = source_path(&cudie, dwarf_linesrc(line, NULL, NULL));
 				f->line = f->file ? (unsigned long)lineno : 0;
 			}
 		} else {
-			f->file = call_file(&ch->die[i + 1], files, nfiles);
+			f->file = call_file(&cudie, &ch->die[i + 1], files, nfiles);
 			f->line = f->file ? call_line(&ch->die[i + 1]) : 0;
 		}
 	}
@@ -715,7 +443,7 @@ static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_A
 
 // [normal]
 static void line_in_cu(struct cgosym_dwarf_module *m, Dwarf_Addr a, struct cgosym_frame *f) {
-	size_t i = UPPER_BOUND(m->cu_ranges, m->n_cu_ranges, a);
+	size_t i = CGOSYM_UPPER_BOUND(m->cu_ranges, m->n_cu_ranges, a);
 	while (i > 0 && m->cu_ranges[i - 1].maxhi > a) {
 		const struct cgosym_dwarf_cu_range *r = &m->cu_ranges[--i];
 		Dwarf_Die cudie;
@@ -725,7 +453,7 @@ static void line_in_cu(struct cgosym_dwarf_module *m, Dwarf_Addr a, struct cgosy
 		Dwarf_Line *line = dwarf_getsrc_die(&cudie, a);
 		int lineno = 0;
 		if (line != NULL && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
-			f->file = intern_str(dwarf_linesrc(line, NULL, NULL));
+			f->file = source_path(&cudie, dwarf_linesrc(line, NULL, NULL));
 			f->line = f->file ? (unsigned long)lineno : 0;
 			return;
 		}
@@ -737,7 +465,6 @@ int cgosym_dwarf_describe(struct cgosym_dwarf_module *m, uintptr_t pc, struct cg
 	if (max <= 0) {
 		return 0;
 	}
-	demangler_may_load = m->owner->pid != 0;
 	if (load_dwarf(m)) {
 		Dwarf_Addr a = pc - m->dwbias;
 		struct chain ch; // 2 KiB: small next to libdw's own stack use
@@ -750,9 +477,9 @@ int cgosym_dwarf_describe(struct cgosym_dwarf_module *m, uintptr_t pc, struct cg
 			}
 		}
 	}
-	const struct cgosym_dwarf_sym *s = find_sym(m, pc);
-	const char *name = s ? demangled(s->name) : NULL;
-	out[0].function = name ? name : module_offset(m, pc);
+	const struct cgosym_dwarf_sym *s = cgosym_dwarf_find_sym(m, pc);
+	const char *name = s ? cgosym_dwarf_demangled(s->name) : NULL;
+	out[0].function = name ? name : cgosym_dwarf_module_offset(m, pc);
 	if (out[0].function == NULL) {
 		out[0].function = "?";
 	}

@@ -1,14 +1,16 @@
 /*
  * dwarf_internal.h — declarations shared by the DWARF engine's files
- * (dwarf.c, dwarf_index.c, dwarf_files.c) and nothing else. Everything
- * here runs with the engine's global mutex held: libdw 0.188 is not
- * thread-safe, and neither are the structures below.
+ * (dwarf.c, dwarf_self.c, dwarf_index.c, dwarf_symbols.c, dwarf_files.c,
+ * dwarf_debuginfo.c) and nothing else. Everything here runs with the engine's global mutex held (unless
+ * said otherwise): libdw 0.188 is not thread-safe, and neither are the
+ * structures below.
  */
 #ifndef CGOSYM_DWARF_INTERNAL_H
 #define CGOSYM_DWARF_INTERNAL_H
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "internal.h"
@@ -94,6 +96,45 @@ struct cgosym_dwarf {
 	unsigned cache_clock;                  /* picks eviction victims */
 };
 
+/* One ELF symbol of a module's sorted function-symbol table. */
+struct cgosym_dwarf_sym {
+	uintptr_t lo, hi, maxhi;
+	const char *name; /* owned by libdwfl's module, valid while it lives */
+	int rank;         /* lower is preferred among aliases */
+};
+
+/* Index of the first element whose lo is above a, in an array sorted by
+ * lo (a statement expression: gcc and clang). */
+#define CGOSYM_UPPER_BOUND(arr, n, a)                                                                     \
+	({                                                                                         \
+		size_t lo_ = 0, hi_ = (n);                                                         \
+		while (lo_ < hi_) {                                                                \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                                       \
+			if ((arr)[mid_].lo <= (a)) {                                               \
+				lo_ = mid_ + 1;                                                    \
+			} else {                                                                   \
+				hi_ = mid_;                                                        \
+			}                                                                          \
+		}                                                                                  \
+		lo_;                                                                               \
+	})
+
+/* ---- dwarf.c ---- */
+
+/* [normal] Sorts d->mods by address, as lookups need. */
+void cgosym_dwarf_sort_modules(struct cgosym_dwarf *d);
+
+/* [normal] Frees m and everything it owns (libdwfl's module is not m's). */
+void cgosym_dwarf_free_module(struct cgosym_dwarf_module *m);
+
+/* [normal] Empties d's per-PC cache. */
+void cgosym_dwarf_cache_flush(struct cgosym_dwarf *d);
+
+/* ---- dwarf_self.c ---- */
+
+/* [normal] Brings d's modules in line with the loader's list. */
+void cgosym_dwarf_refresh_self(struct cgosym_dwarf *d);
+
 /* ---- dwarf_index.c ---- */
 
 /* [normal] Describes pc (inside m) into out[0..max), innermost first;
@@ -104,8 +145,26 @@ int cgosym_dwarf_describe(struct cgosym_dwarf_module *m, uintptr_t pc,
 /* [normal] Frees m's lazily built structures (not m itself). */
 void cgosym_dwarf_free_index(struct cgosym_dwarf_module *m);
 
+/* ---- dwarf_symbols.c ---- */
+
 /* [normal] Copies s[0..len) into the never-freed arena, deduplicated. */
 const char *cgosym_dwarf_intern(const char *s, size_t len);
+
+/* [normal] cgosym_dwarf_intern of a C string; NULL for NULL. */
+const char *cgosym_dwarf_intern_str(const char *s);
+
+/* [normal] The interned, demangled form of a symbol or linkage name. */
+const char *cgosym_dwarf_demangled(const char *name);
+
+/* [normal] Finds __cxa_demangle in a C++ runtime loaded after start-up
+ * (may_load: load one); call without the engine's mutex held. */
+void cgosym_dwarf_resolve_demangler(int may_load);
+
+/* [normal] The innermost function symbol of m containing pc, or NULL. */
+const struct cgosym_dwarf_sym *cgosym_dwarf_find_sym(struct cgosym_dwarf_module *m, uintptr_t pc);
+
+/* [normal] "path+0xoffset", interned. */
+const char *cgosym_dwarf_module_offset(struct cgosym_dwarf_module *m, uintptr_t pc);
 
 /* ---- dwarf_files.c ---- */
 
@@ -116,23 +175,15 @@ int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata,
 			  const char *modname, Dwarf_Addr base,
 			  char **file_name, Elf **elfp);
 
-/* [normal] Dwfl_Callbacks.find_debuginfo, local files only (no
- * debuginfod): build-id tree, then .gnu_debuglink, each checked. */
-int cgosym_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
-				const char *modname, Dwarf_Addr base,
-				const char *file_name,
-				const char *debuglink_file,
-				GElf_Word debuglink_crc,
-				char **debuginfo_file_name);
+/* [normal] Opens path read-only if it is a regular file (a mapped device
+ * or FIFO could block or have side effects); st gets its status. */
+int cgosym_dwarf_open_regular(const char *path, struct stat *st);
 
 /* [normal] Reads /proc/PID/maps (pid 0: self); file mappings only. */
 int cgosym_dwarf_read_maps(pid_t pid, struct cgosym_dwarf_maps *maps);
 
 /* [normal] Frees what cgosym_dwarf_read_maps filled in. */
 void cgosym_dwarf_free_maps(struct cgosym_dwarf_maps *maps);
-
-/* [normal] Parses CGOSYMBOLIZER_DEBUG_DIRS, appends /usr/lib/debug. */
-void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d);
 
 /* [normal] Returns the GNU build-id note's bytes in an open ELF, or 0. */
 size_t cgosym_dwarf_elf_build_id(Elf *elf, const unsigned char **bits);
@@ -142,5 +193,19 @@ Elf *cgosym_dwarf_vdso_elf(void);
 
 /* [normal] Strips a trailing " (deleted)" into a malloc'd copy. */
 char *cgosym_dwarf_undeleted(const char *path);
+
+/* ---- dwarf_debuginfo.c ---- */
+
+/* [normal] Dwfl_Callbacks.find_debuginfo, local files only (no
+ * debuginfod): build-id tree, then .gnu_debuglink, each checked. */
+int cgosym_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
+				const char *modname, Dwarf_Addr base,
+				const char *file_name,
+				const char *debuglink_file,
+				GElf_Word debuglink_crc,
+				char **debuginfo_file_name);
+
+/* [normal] Parses CGOSYMBOLIZER_DEBUG_DIRS, appends /usr/lib/debug. */
+void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d);
 
 #endif /* CGOSYM_DWARF_INTERNAL_H */

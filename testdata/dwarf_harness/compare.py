@@ -5,7 +5,8 @@ each target: inline depth and file:line of every frame, and names.
 
     compare.py BIN                   compare the harness, libcxx.so,
                                      libplain_full.so, libsqlite3.so (if built)
-    compare.py --vaddrs-only LIB N   print N random code addresses of LIB
+    compare.py --vaddrs-only LIB N   print N random code addresses of LIB (from
+                                     its symbols, or its installed debug file's)
 """
 import os
 import random
@@ -123,17 +124,31 @@ def tally(label, lib, vaddrs, ours, ref):
     return loc_ok, total
 
 
+def separate_debug_file(lib):
+    """/usr/lib/debug/.build-id/xx/rest.debug, when installed."""
+    notes = subprocess.run(["readelf", "-n", lib], capture_output=True, text=True).stdout
+    for line in notes.splitlines():
+        if "Build ID:" in line:
+            bid = line.split("Build ID:")[1].strip()
+            path = "/usr/lib/debug/.build-id/%s/%s.debug" % (bid[:2], bid[2:])
+            if os.path.exists(path):
+                return path
+    return None
+
+
 def compare(binary, lib, n):
-    vaddrs = random_vaddrs(lib, n)
+    # Symbols and DWARF of a stripped library are in its debug file.
+    dbg = separate_debug_file(lib) or lib
+    vaddrs = random_vaddrs(dbg, n)
     hexes = "".join("0x%x\n" % v for v in vaddrs)
     target = "self" if lib == binary else lib
     ours = parse_ours(subprocess.run([binary, "batch", target], input=hexes.replace("0x", ""),
                                      capture_output=True, text=True, check=True).stdout)
     refs = [("eu-addr2line", parse_addr2line(run(["eu-addr2line", "-a", "-i", "-f", "-C", "-e", lib], hexes))),
-            ("addr2line", parse_addr2line(run(["addr2line", "-a", "-i", "-f", "-C", "-e", lib], hexes)))]
+            ("addr2line", parse_addr2line(run(["addr2line", "-a", "-i", "-f", "-C", "-e", dbg], hexes)))]
     if shutil.which("llvm-symbolizer"):
         refs.append(("llvm-symbolizer",
-                     parse_llvm(run(["llvm-symbolizer", "--obj=" + lib, "--inlining", "--demangle"], hexes))))
+                     parse_llvm(run(["llvm-symbolizer", "--obj=" + dbg, "--inlining", "--demangle"], hexes))))
     best = 0
     for label, ref in refs:
         ok, total = tally(label, lib, vaddrs, ours, ref)
@@ -143,7 +158,8 @@ def compare(binary, lib, n):
 
 def main():
     if sys.argv[1] == "--vaddrs-only":
-        for v in random_vaddrs(sys.argv[2], int(sys.argv[3]), seed=2):
+        lib = separate_debug_file(sys.argv[2]) or sys.argv[2]
+        for v in random_vaddrs(lib, int(sys.argv[3]), seed=2):
             print("%x" % v)
         return 0
     bindir = sys.argv[1]
@@ -154,6 +170,9 @@ def main():
                    (os.path.join(bindir, "libsqlite3.so"), 3000)):
         if os.path.exists(lib):
             compare(binary, lib, n)
+    libc = "/lib/x86_64-linux-gnu/libc.so.6"
+    if os.path.exists(libc) and separate_debug_file(libc):
+        compare(binary, libc, 1000)
     # Informational: the tools disagree with each other on GCC's DWARF.
     return 0
 

@@ -25,6 +25,20 @@ __attribute__((noinline)) uintptr_t plain_exported(unsigned *line) {
 	return pc;
 }
 
+static inline __attribute__((always_inline)) uintptr_t plain_inl(unsigned *line) {
+	uintptr_t pc;
+	HERE(pc); *line = __LINE__;
+	plain_sink += 4;
+	return pc;
+}
+
+// Only DWARF knows plain_inl: with dwz, only through the shared file.
+__attribute__((noinline)) uintptr_t plain_inline_pc(unsigned *line) {
+	uintptr_t pc = plain_inl(line);
+	plain_sink += 5;
+	return pc;
+}
+
 __attribute__((noinline)) uintptr_t plain_call_hidden(unsigned *line) {
 	uintptr_t pc = hidden_func(line);
 	plain_sink += 3;

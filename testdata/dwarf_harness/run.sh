@@ -12,11 +12,11 @@ bin=$here/bin
 rm -rf "$bin"
 mkdir -p "$bin/.debug" "$bin/debugdir"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$root"
-ENGINE="$root/dwarf.c $root/dwarf_index.c $root/dwarf_files.c"
+ENGINE=$(ls "$root"/dwarf*.c)
 LIBS="-ldw -lelf -lpthread -ldl"
 
 gcc $CFLAGS -o "$bin/harness" harness.c $ENGINE $LIBS
-gcc $CFLAGS -O1 -o "$bin/harness_other" harness.c $ENGINE $LIBS
+gcc $CFLAGS -O1 -o "$bin/harness_other.orig" harness.c $ENGINE $LIBS
 g++ -O2 -g -shared -fPIC -o "$bin/libcxx.so" cxxlib.cpp
 
 plain() { # name [extra flags]
@@ -56,9 +56,21 @@ objcopy --only-keep-debug libplain_corrupt.so .debug/libplain_corrupt.so.debug
 objcopy --strip-all --add-gnu-debuglink=.debug/libplain_corrupt.so.debug libplain_corrupt.so
 head -c 65536 /dev/urandom > .debug/libplain_corrupt.so.debug
 printf '\177ELF\002\001\001' >> .debug/libplain_corrupt.so.debug
-# Replaced on disk while loaded.
-plain libplain_swap.so
-plain libplain_swap_new.so -DVARIANT=3
+# dwz: the names live in a shared .dwz file named by .gnu_debugaltlink
+# (relative to the debug file); for the c/d pair that file is missing.
+if command -v dwz >/dev/null; then
+	mkdir -p .dwz .dwz2
+	for x in a b c d; do
+		plain libdwz_$x.so
+		objcopy --only-keep-debug libdwz_$x.so .debug/libdwz_$x.so.debug
+	done
+	dwz -m .dwz/common.debug -M ../.dwz/common.debug .debug/libdwz_a.so.debug .debug/libdwz_b.so.debug
+	dwz -m .dwz2/common.debug -M ../.dwz2/common.debug .debug/libdwz_c.so.debug .debug/libdwz_d.so.debug
+	rm .dwz2/common.debug
+	for x in a b c d; do
+		objcopy --strip-all --add-gnu-debuglink=.debug/libdwz_$x.so.debug libdwz_$x.so
+	done
+fi
 if [ -n "${SQLITE_SO:-}" ]; then
 	cp "$SQLITE_SO" libsqlite3.so
 elif [ -n "${SQLITE_C:-}" ]; then
@@ -66,13 +78,41 @@ elif [ -n "${SQLITE_C:-}" ]; then
 fi
 cd "$here"
 
+# The swap and replaced-executable tests rename files over others.
+consumables() {
+	plain libplain_swap.so
+	plain libplain_swap_new.so -DVARIANT=3
+	cp "$bin/harness" "$bin/harness_victim"
+	cp "$bin/harness_other.orig" "$bin/harness_other"
+}
+
 export CGOSYMBOLIZER_DEBUG_DIRS="/nonexistent::$bin/debugdir"
 status=0
-"$bin/harness" self || status=1
-"$bin/harness" swap || status=1
-"$bin/harness" pidtest || status=1
-cp "$bin/harness" "$bin/harness_victim"
-"$bin/harness_victim" pidtest "$bin/harness_other" || status=1
+as_user() { "$@"; }
+# Runs a test, showing its output without the per-PC lines (kept in
+# bin/last.out).
+check() {
+	if "$@" > "$bin/last.out" 2>&1; then r=0; else r=1; fi
+	grep -v '^0x\|^lib.*\.so: 0x\|^child:' "$bin/last.out" || true
+	return $r
+}
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	users="as_user as_nobody"
+else
+	users="as_user"
+fi
+# Unprivileged, /proc/self/map_files cannot be opened: replaced files are
+# detected by build-id instead of read as mapped.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+for as in $users; do
+	echo "== tests run $as (uid $($as id -u))"
+	consumables
+	chmod -R a+rwX "$bin"
+	check $as "$bin/harness" self || status=1
+	check $as "$bin/harness" swap || status=1
+	check $as "$bin/harness" pidtest || status=1
+	check $as "$bin/harness_victim" pidtest "$bin/harness_other" || status=1
+done
 python3 compare.py "$bin" || status=1
 if [ -f "$bin/libsqlite3.so" ]; then
 	python3 compare.py --vaddrs-only "$bin/libsqlite3.so" 2000 > "$bin/sqlite.vaddrs"
@@ -81,6 +121,12 @@ if [ -f "$bin/libsqlite3.so" ]; then
 	done
 	for i in 1 2 3 4 5; do
 		"$bin/harness" perf "$bin/libsqlite3.so" "$bin/sqlite.vaddrs"
+	done
+fi
+libc=/lib/x86_64-linux-gnu/libc.so.6
+if python3 compare.py --vaddrs-only "$libc" 2000 > "$bin/libc.vaddrs" 2>/dev/null && [ -s "$bin/libc.vaddrs" ]; then
+	for i in 1 2 3; do
+		"$bin/harness" perf "$libc" "$bin/libc.vaddrs"
 	done
 fi
 exit $status

@@ -1,0 +1,289 @@
+//go:build linux && cgo && amd64
+
+// dwarf_symbols.c — names: the never-freed string arena every returned
+// name and file lives in, C++ demangling, ELF symbol tables for PCs no
+// DWARF function covers, and module+offset when nothing names a PC.
+
+#include <dlfcn.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf_internal.h"
+
+// C programs do not link libstdc++; C++ programs always do.
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status) __attribute__((weak));
+
+// ---- Interned strings ----
+
+struct intern_slot {
+	const char *s;
+	size_t len;
+	uint64_t hash;
+};
+
+static struct intern_slot *intern_slots;
+static size_t intern_cap, intern_n;
+static char *arena_next;
+static size_t arena_left;
+
+// [normal]
+static uint64_t fnv1a(const char *s, size_t len) {
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+// [normal] Returned strings must outlive any module (the runtime keeps
+// them), so they are never freed; deduplication bounds the growth to the
+// distinct names and files of the program.
+const char *cgosym_dwarf_intern(const char *s, size_t len) {
+	if (s == NULL) {
+		return NULL;
+	}
+	uint64_t h = fnv1a(s, len);
+	if (intern_n * 2 >= intern_cap) {
+		size_t ncap = intern_cap ? intern_cap * 2 : 4096;
+		struct intern_slot *ns = calloc(ncap, sizeof *ns);
+		if (ns == NULL) {
+			return NULL;
+		}
+		for (size_t i = 0; i < intern_cap; i++) {
+			if (intern_slots[i].s != NULL) {
+				size_t j = intern_slots[i].hash & (ncap - 1);
+				while (ns[j].s != NULL) {
+					j = (j + 1) & (ncap - 1);
+				}
+				ns[j] = intern_slots[i];
+			}
+		}
+		free(intern_slots);
+		intern_slots = ns;
+		intern_cap = ncap;
+	}
+	size_t j = h & (intern_cap - 1);
+	while (intern_slots[j].s != NULL) {
+		if (intern_slots[j].hash == h && intern_slots[j].len == len && memcmp(intern_slots[j].s, s, len) == 0) {
+			return intern_slots[j].s;
+		}
+		j = (j + 1) & (intern_cap - 1);
+	}
+	char *p;
+	enum { BLOCK = 64 * 1024 };
+	if (len + 1 > BLOCK / 8) {
+		p = malloc(len + 1);
+	} else {
+		if (len + 1 > arena_left) {
+			arena_next = malloc(BLOCK);
+			arena_left = arena_next ? BLOCK : 0;
+		}
+		p = arena_next;
+		if (p != NULL) {
+			arena_next += len + 1;
+			arena_left -= len + 1;
+		}
+	}
+	if (p == NULL) {
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	intern_slots[j] = (struct intern_slot){p, len, h};
+	intern_n++;
+	return p;
+}
+
+// [normal]
+const char *cgosym_dwarf_intern_str(const char *s) {
+	return s ? cgosym_dwarf_intern(s, strlen(s)) : NULL;
+}
+
+typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
+
+// Set once, never cleared; read under the engine's mutex, written without
+// it (cgosym_dwarf_resolve_demangler runs outside the mutex).
+static demangle_fn pinned_demangler;
+
+// [normal] A C program may dlopen a C++ library later: then the weak
+// reference stays NULL, and a library loaded RTLD_LOCAL is not in the
+// global scope either, so the runtimes are asked for by name. The
+// RTLD_NOLOAD handle is kept: it pins the library, so the pointer can never
+// dangle (glibc never unloads libstdc++ anyway: it has unique symbols).
+// Runs outside the engine's mutex: dlopen takes the loader's lock, which
+// a thread running a library constructor holds while it may wait for ours.
+void cgosym_dwarf_resolve_demangler(int may_load) {
+	static const char *const runtimes[] = {"libstdc++.so.6", "libc++abi.so.1", "libc++.so.1"};
+	if (__cxa_demangle != NULL || __atomic_load_n(&pinned_demangler, __ATOMIC_ACQUIRE) != NULL) {
+		return;
+	}
+	for (size_t i = 0; i < sizeof runtimes / sizeof runtimes[0]; i++) {
+		void *h = dlopen(runtimes[i], RTLD_NOLOAD | RTLD_LAZY);
+		if (h == NULL && may_load) {
+			h = dlopen(runtimes[i], RTLD_LAZY | RTLD_LOCAL);
+		}
+		void *sym = h ? dlsym(h, "__cxa_demangle") : NULL;
+		if (sym != NULL) {
+			__atomic_store_n(&pinned_demangler, (demangle_fn)sym, __ATOMIC_RELEASE);
+			return;
+		}
+		if (h != NULL) {
+			dlclose(h);
+		}
+	}
+}
+
+// [normal]
+static demangle_fn find_demangler(void) {
+	if (__cxa_demangle != NULL) {
+		return __cxa_demangle;
+	}
+	return __atomic_load_n(&pinned_demangler, __ATOMIC_ACQUIRE);
+}
+
+// [normal]
+const char *cgosym_dwarf_demangled(const char *name) {
+	if (name == NULL || name[0] == '\0') {
+		return NULL;
+	}
+	if (name[0] == '_' && name[1] == 'Z') {
+		demangle_fn fn = find_demangler();
+		if (fn != NULL) {
+			int status = -1;
+			char *d = fn(name, NULL, NULL, &status);
+			if (d != NULL) {
+				const char *r = status == 0 ? cgosym_dwarf_intern_str(d) : NULL;
+				free(d);
+				if (r != NULL) {
+					return r;
+				}
+			}
+		}
+	}
+	return cgosym_dwarf_intern_str(name);
+}
+
+
+// [normal]
+static int cmp_sym(const void *a, const void *b) {
+	const struct cgosym_dwarf_sym *x = a, *y = b;
+	if (x->lo != y->lo) {
+		return x->lo < y->lo ? -1 : 1;
+	}
+	return x->rank - y->rank;
+}
+
+// ---- Module+offset and ELF symbols ----
+
+// [normal] In pid mode the load bias is known only once libdwfl has the
+// ELF file; without one, the offset from the first mapping is the best
+// available.
+static uintptr_t module_bias(struct cgosym_dwarf_module *m) {
+	if (!m->bias_known) {
+		m->bias_known = 1;
+		GElf_Addr bias;
+		if (m->dm != NULL && dwfl_module_getelf(m->dm, &bias) != NULL) {
+			m->bias = bias;
+		} else {
+			m->bias = m->lo;
+		}
+	}
+	return m->bias;
+}
+
+// [normal]
+const char *cgosym_dwarf_module_offset(struct cgosym_dwarf_module *m, uintptr_t pc) {
+	char *s = NULL;
+	if (asprintf(&s, "%s+0x%" PRIxPTR, m->name ? m->name : "?", pc - module_bias(m)) < 0) {
+		return NULL;
+	}
+	const char *r = cgosym_dwarf_intern_str(s);
+	free(s);
+	return r;
+}
+
+// [normal] Aliases share an address; a global name is the one a reader
+// knows, a sized symbol the one that bounds the function.
+static int sym_rank(const GElf_Sym *sym) {
+	int bind = GELF_ST_BIND(sym->st_info);
+	int rank = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 2 : 4;
+	return rank + (sym->st_size == 0);
+}
+
+// [normal]
+static void build_syms(struct cgosym_dwarf_module *m) {
+	m->sym_state = -1;
+	if (m->dm == NULL) {
+		return;
+	}
+	int n = dwfl_module_getsymtab(m->dm);
+	if (n <= 0) {
+		return;
+	}
+	struct cgosym_dwarf_sym *syms = malloc((size_t)n * sizeof *syms);
+	if (syms == NULL) {
+		return;
+	}
+	size_t k = 0;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+		if (name == NULL || name[0] == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) ||
+		    sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || addr < m->lo || addr >= m->hi) {
+			continue;
+		}
+		syms[k++] = (struct cgosym_dwarf_sym){addr, sym.st_size ? addr + sym.st_size : 0, 0, name, sym_rank(&sym)};
+	}
+	qsort(syms, k, sizeof *syms, cmp_sym);
+	// Keep the preferred alias per address, bounded by any alias's size;
+	// an unsized symbol runs to the next symbol (hand-written assembly
+	// often has no .size).
+	size_t out = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (out > 0 && syms[out - 1].lo == syms[i].lo) {
+			if (syms[out - 1].hi == 0) {
+				syms[out - 1].hi = syms[i].hi;
+			}
+			continue;
+		}
+		syms[out++] = syms[i];
+	}
+	uintptr_t mx = 0;
+	for (size_t i = 0; i < out; i++) {
+		if (syms[i].hi == 0) {
+			syms[i].hi = i + 1 < out ? syms[i + 1].lo : m->hi;
+		}
+		if (syms[i].hi > mx) {
+			mx = syms[i].hi;
+		}
+		syms[i].maxhi = mx;
+	}
+	m->syms = syms;
+	m->n_syms = out;
+	m->sym_state = out > 0 ? 1 : -1;
+}
+
+// [normal]
+const struct cgosym_dwarf_sym *cgosym_dwarf_find_sym(struct cgosym_dwarf_module *m, uintptr_t pc) {
+	if (m->sym_state == 0) {
+		build_syms(m);
+	}
+	if (m->sym_state != 1) {
+		return NULL;
+	}
+	size_t i = CGOSYM_UPPER_BOUND(m->syms, m->n_syms, pc);
+	const struct cgosym_dwarf_sym *best = NULL;
+	while (i > 0 && m->syms[i - 1].maxhi > pc) {
+		const struct cgosym_dwarf_sym *s = &m->syms[--i];
+		if (pc < s->hi && (best == NULL || s->hi - s->lo < best->hi - best->lo)) {
+			best = s;
+		}
+	}
+	return best;
+}
