@@ -17,6 +17,8 @@
 // bytes come from the copy; everything above it (the cgo-generated wrapper
 // and the user's C frames) stays live while the callback runs.
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -28,12 +30,44 @@
 // Per thread, written only by its own thread's context callbacks. Another
 // thread may read a slot while its callback runs (runtime.Stack of all
 // goroutines, profiles); the runtime guarantees the slot is not reused
-// before then. initial-exec: no allocation on first access.
+// before then. Found through a pthread key rather than a __thread variable:
+// Go's internal linker refuses TLS relocations in C objects, and
+// -linkmode=internal must still build.
 struct snapshots {
 	unsigned depth;
 	struct cgosym_snapshot slot[MAX_NESTED_CALLBACKS];
 };
-static __thread struct snapshots thread_snapshots __attribute__((tls_model("initial-exec")));
+
+// Created once by cgosym_context_init, before the callbacks are registered.
+static pthread_key_t snapshots_key;
+static int snapshots_key_ok;
+
+// [normal] Frees a thread's slots when it exits.
+static void free_snapshots(void *p) {
+	free(p);
+}
+
+// [normal]
+int cgosym_context_init(void) {
+	if (!snapshots_key_ok && pthread_key_create(&snapshots_key, free_snapshots) == 0) {
+		snapshots_key_ok = 1;
+	}
+	return snapshots_key_ok ? 0 : -1;
+}
+
+// [normal] The thread's slots, allocated by its first C->Go call (the
+// context callback runs in the C code that calls Go, never in a handler).
+static struct snapshots *thread_snapshots(void) {
+	struct snapshots *t = pthread_getspecific(snapshots_key);
+	if (t == NULL) {
+		t = calloc(1, sizeof *t);
+		if (t == NULL || pthread_setspecific(snapshots_key, t) != 0) {
+			free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
 
 // The registers the assembly entry saves, in this order, for record().
 struct entry_registers {
@@ -47,7 +81,8 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 void cgosym_context_release(struct cgosymbolizer_context_arg *arg)
 	__attribute__((visibility("hidden")));
 
-// [signal] The entry point: C cannot promise that the callee-saved
+// [normal] The entry point, called by the runtime's C glue on every C->Go
+// call and return. C cannot promise that the callee-saved
 // registers still hold the caller's values by the time its first statement
 // runs, so the record path saves them before any compiled code.
 __asm__(
@@ -80,9 +115,13 @@ __asm__(
 	".cfi_endproc\n"
 	".size cgosymbolizer_context, .-cgosymbolizer_context\n");
 
-// [signal]
+// [normal] (C code calling Go)
 void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct entry_registers *regs) {
-	struct snapshots *t = &thread_snapshots;
+	struct snapshots *t = thread_snapshots();
+	if (t == NULL) {
+		arg->context = 0;
+		return;
+	}
 	// A Go panic that unwinds through a callback and is recovered further
 	// up skips the release. Slots recorded at or below the current stack
 	// pointer belong to such dead callbacks: free them.
@@ -107,10 +146,13 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 	arg->context = (uintptr_t)s;
 }
 
-// [signal]
+// [normal] (C code returning from Go)
 void cgosym_context_release(struct cgosymbolizer_context_arg *arg) {
-	struct snapshots *t = &thread_snapshots;
+	struct snapshots *t = pthread_getspecific(snapshots_key);
 	uintptr_t p = arg->context;
+	if (t == NULL) {
+		return;
+	}
 	uintptr_t first = (uintptr_t)&t->slot[0];
 	if (p < first || p >= first + sizeof t->slot) {
 		return; // not ours, or from a slot freed above

@@ -456,3 +456,21 @@ func TestGoFaultsStillRecover(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalLinking: with -ldflags=-linkmode=internal the program has no
+// unwind tables. The package must still build, and must stand aside: the
+// crash dump is the runtime's own, with no C frames and no bogus ones.
+// Like TestGoFaultsStillRecover it passes without the package too: it guards
+// against the package breaking such builds (a link error before this fix).
+func TestInternalLinking(t *testing.T) {
+	t.Parallel()
+	bin := buildProgram(t, progsDir, "./segv", "GOFLAGS=-ldflags=-linkmode=internal")
+	r := runProgram(t, bin, nil)
+	checkCgoCrash(t, r, "SIGSEGV: segmentation violation")
+	for _, f := range parseFrames(r.Output()) {
+		if f.C {
+			t.Fatalf("C frame %v in the dump of an internally linked program\n%v", f, r)
+		}
+	}
+	assertFrames(t, parseFrames(r.Output()), []frame{{Func: "runtime.cgocall"}}, r.Output())
+}

@@ -14,7 +14,6 @@
 #include "dwarf_internal.h"
 
 // C programs do not link libstdc++; C++ programs always do.
-extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status) __attribute__((weak));
 
 // ---- Interned strings ----
 
@@ -108,16 +107,23 @@ typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 // it (cgosym_dwarf_resolve_demangler runs outside the mutex).
 static demangle_fn pinned_demangler;
 
-// [normal] A C program may dlopen a C++ library later: then the weak
-// reference stays NULL, and a library loaded RTLD_LOCAL is not in the
-// global scope either, so the runtimes are asked for by name. The
+// [normal] The demangler is looked up, not linked: C programs have no C++
+// runtime, and a weak reference would not do either (Go's internal linker
+// turns it into a hard dependency). A C program may dlopen a C++ library
+// later, RTLD_LOCAL and so outside the global scope: the runtimes are then
+// asked for by name. The
 // RTLD_NOLOAD handle is kept: it pins the library, so the pointer can never
 // dangle (glibc never unloads libstdc++ anyway: it has unique symbols).
 // Runs outside the engine's mutex: dlopen takes the loader's lock, which
 // a thread running a library constructor holds while it may wait for ours.
 void cgosym_dwarf_resolve_demangler(int may_load) {
 	static const char *const runtimes[] = {"libstdc++.so.6", "libc++abi.so.1", "libc++.so.1"};
-	if (__cxa_demangle != NULL || __atomic_load_n(&pinned_demangler, __ATOMIC_ACQUIRE) != NULL) {
+	if (__atomic_load_n(&pinned_demangler, __ATOMIC_ACQUIRE) != NULL) {
+		return;
+	}
+	void *global = dlsym(RTLD_DEFAULT, "__cxa_demangle");
+	if (global != NULL) {
+		__atomic_store_n(&pinned_demangler, (demangle_fn)global, __ATOMIC_RELEASE);
 		return;
 	}
 	for (size_t i = 0; i < sizeof runtimes / sizeof runtimes[0]; i++) {
@@ -138,9 +144,6 @@ void cgosym_dwarf_resolve_demangler(int may_load) {
 
 // [normal]
 static demangle_fn find_demangler(void) {
-	if (__cxa_demangle != NULL) {
-		return __cxa_demangle;
-	}
 	return __atomic_load_n(&pinned_demangler, __ATOMIC_ACQUIRE);
 }
 

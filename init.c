@@ -2,6 +2,9 @@
 
 // init.c — one-time set-up, in normal code, before any callback can run.
 
+#include <dlfcn.h>
+#include <stddef.h>
+
 #include "internal.h"
 
 static const char *unsupported_reason;
@@ -13,8 +16,20 @@ int cgosymbolizer_init(void) {
 		return unsupported_reason == NULL ? 0 : -1;
 	}
 	done = 1;
+	// Go's internal linker (-ldflags=-linkmode=internal) writes no
+	// .eh_frame_hdr: no C frame could be unwound, so stand aside and leave
+	// the runtime's tracebacks as they are.
+	struct dl_find_object self;
+	if (_dl_find_object((void *)(uintptr_t)cgosymbolizer_init, &self) != 0 || self.dlfo_eh_frame == NULL) {
+		unsupported_reason = "the program has no unwind tables (-linkmode=internal?)";
+		return -1;
+	}
 	if (cgosym_unwind_init() != 0) {
 		unsupported_reason = "libunwind could not create an address space";
+		return -1;
+	}
+	if (cgosym_context_init() != 0) {
+		unsupported_reason = "no pthread key for the context callback";
 		return -1;
 	}
 	cgosym_format_init();

@@ -114,6 +114,9 @@ void cgosym_regs_from_ucontext(const void *ucontext, uintptr_t regs[CGOSYM_NUM_R
  * Returns 0, or -1 if the unwinder cannot work here. */
 int cgosym_unwind_init(void);
 
+/* [normal] Creates the thread key of the context callback's slots. 0 or -1. */
+int cgosym_context_init(void);
+
 /* The snapshot the context callback takes; the context value the runtime
  * hands back to the traceback callback is a pointer to one. */
 struct cgosym_snapshot {
