@@ -17,6 +17,7 @@
 // bytes come from the copy; everything above it (the cgo-generated wrapper
 // and the user's C frames) stays live while the callback runs.
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +56,15 @@ int cgosym_context_init(void) {
 	return snapshots_key_ok ? 0 : -1;
 }
 
-// [normal] The thread's slots, allocated by its first C->Go call (the
-// context callback runs in the C code that calls Go, never in a handler).
+// [normal] The thread's slots, allocated by its first C->Go call.
 static struct snapshots *thread_snapshots(void) {
 	struct snapshots *t = pthread_getspecific(snapshots_key);
 	if (t == NULL) {
+		// The runtime's documentation allows a context call from a signal
+		// handler (C code there calling Go): no calloc there, no context.
+		if (cgosym_in_signal_handler()) {
+			return NULL;
+		}
 		t = calloc(1, sizeof *t);
 		if (t == NULL || pthread_setspecific(snapshots_key, t) != 0) {
 			free(t);
@@ -117,9 +122,11 @@ __asm__(
 
 // [normal] (C code calling Go)
 void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct entry_registers *regs) {
+	int saved_errno = errno;
 	struct snapshots *t = thread_snapshots();
 	if (t == NULL) {
 		arg->context = 0;
+		errno = saved_errno;
 		return;
 	}
 	// A Go panic that unwinds through a callback and is recovered further
@@ -131,6 +138,18 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 	if (t->depth >= MAX_NESTED_CALLBACKS) {
 		arg->context = 0;
 		return;
+	}
+	// The bytes above the stack pointer are the live frames of this
+	// callback's callers, but a stack a program made itself (makecontext,
+	// fibers) may end right above them: check a page the copy crosses into.
+	uintptr_t page_end = (regs->caller_sp | 4095) + 1;
+	if (regs->caller_sp + CGOSYM_SNAPSHOT_STACK > page_end) {
+		unsigned char probe;
+		if (cgosym_read_memory(&probe, page_end, 1) != 0) {
+			arg->context = 0;
+			errno = saved_errno;
+			return;
+		}
 	}
 	struct cgosym_snapshot *s = &t->slot[t->depth++];
 	s->rip = regs->return_address;
@@ -144,6 +163,7 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 	// Live stack: the caller's frame and the frames above it.
 	memcpy(s->stack, (const void *)regs->caller_sp, sizeof s->stack);
 	arg->context = (uintptr_t)s;
+	errno = saved_errno;
 }
 
 // [normal] (C code returning from Go)

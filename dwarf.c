@@ -186,9 +186,17 @@ static void free_engine(struct cgosym_dwarf *d) {
 	free(d);
 }
 
+// [normal] Work that takes the loader's lock (dlsym) or reads the
+// environment, done once from cgosymbolizer_init: later, the engine opens
+// lazily under a pthread_once that a thread inside dlopen (holding the
+// loader's lock while a constructor calls Go) may wait on.
+void cgosym_dwarf_init(void) {
+	cgosym_dwarf_resolve_demangler(0);
+	cgosym_dwarf_read_environment();
+}
+
 // [normal]
 struct cgosym_dwarf *cgosym_dwarf_open_self(void) {
-	cgosym_dwarf_resolve_demangler(0);
 	pthread_mutex_lock(&engine_mu);
 	struct cgosym_dwarf *d = new_engine(0);
 	if (d != NULL) {

@@ -41,10 +41,28 @@ static void add_debug_dir(struct cgosym_dwarf *d, const char *dir, size_t len) {
 	}
 }
 
+// CGOSYMBOLIZER_DEBUG_DIRS as it was at start-up: read once, because Go's
+// os.Setenv calls C's setenv, which may race with a later getenv. Written by
+// cgosym_dwarf_read_environment (from cgosymbolizer_init, or on first use in
+// the crash helper, where no Go init runs), read-only afterwards.
+static const char *debug_dirs_env;
+static int debug_dirs_env_read;
+
 // [normal] secure_getenv: a set-uid program must not be steered into
 // reading files an unprivileged user chose.
-void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d) {
+void cgosym_dwarf_read_environment(void) {
+	if (debug_dirs_env_read) {
+		return;
+	}
 	const char *env = secure_getenv("CGOSYMBOLIZER_DEBUG_DIRS");
+	debug_dirs_env = env != NULL ? strdup(env) : NULL;
+	debug_dirs_env_read = 1;
+}
+
+// [normal]
+void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d) {
+	cgosym_dwarf_read_environment();
+	const char *env = debug_dirs_env;
 	while (env != NULL && *env != '\0') {
 		const char *colon = strchr(env, ':');
 		size_t len = colon ? (size_t)(colon - env) : strlen(env);

@@ -208,4 +208,7 @@ int cgosym_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
 /* [normal] Parses CGOSYMBOLIZER_DEBUG_DIRS, appends /usr/lib/debug. */
 void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d);
 
+/* [normal] Reads CGOSYMBOLIZER_DEBUG_DIRS once. */
+void cgosym_dwarf_read_environment(void);
+
 #endif /* CGOSYM_DWARF_INTERNAL_H */

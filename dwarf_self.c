@@ -37,11 +37,19 @@ static void attach(struct cgosym_dwarf_module *m) {
 	m->hi = (uintptr_t)end;
 }
 
+// What we keep of one dl_iterate_phdr entry. Everything read through its
+// program headers is read inside the callback, under the loader's lock: once
+// dl_iterate_phdr returns, another thread's dlclose may unmap them, so
+// phdr is kept only as an identity, never dereferenced.
 struct obj {
 	const char *name; /* interned */
 	uintptr_t addr;
 	const ElfW(Phdr) *phdr;
 	int phnum;
+	uintptr_t lo, hi; /* the span the loader mapped */
+	int vdso;
+	unsigned char build_id[32];
+	size_t build_id_len;
 };
 
 struct objs {
@@ -50,35 +58,6 @@ struct objs {
 	unsigned long long adds, subs;
 	int failed;
 };
-
-// [normal] Runs under the loader's lock: copies what it needs, nothing more.
-static int collect_obj(struct dl_phdr_info *info, size_t size, void *arg) {
-	struct objs *o = arg;
-	if (size < offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs) {
-		o->failed = 1;
-		return 1;
-	}
-	o->adds = info->dlpi_adds;
-	o->subs = info->dlpi_subs;
-	if (o->n == o->cap) {
-		size_t ncap = o->cap ? 2 * o->cap : 32;
-		struct obj *nv = realloc(o->v, ncap * sizeof *nv);
-		if (nv == NULL) {
-			o->failed = 1;
-			return 1;
-		}
-		o->v = nv;
-		o->cap = ncap;
-	}
-	const char *name = cgosym_dwarf_intern(info->dlpi_name ? info->dlpi_name : "",
-					       info->dlpi_name ? strlen(info->dlpi_name) : 0);
-	if (name == NULL) {
-		o->failed = 1;
-		return 1;
-	}
-	o->v[o->n++] = (struct obj){name, info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum};
-	return 0;
-}
 
 // [normal] The build-id note as the loader mapped it: the truth about
 // which file this object came from.
@@ -146,6 +125,45 @@ static void obj_span(const struct obj *o, uintptr_t *lo, uintptr_t *hi) {
 	*hi = h == 0 ? *lo : o->addr + h;
 }
 
+// [normal] Runs under the loader's lock: copies what it needs, nothing more.
+static int collect_obj(struct dl_phdr_info *info, size_t size, void *arg) {
+	struct objs *o = arg;
+	if (size < offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs) {
+		o->failed = 1;
+		return 1;
+	}
+	o->adds = info->dlpi_adds;
+	o->subs = info->dlpi_subs;
+	if (o->n == o->cap) {
+		size_t ncap = o->cap ? 2 * o->cap : 32;
+		struct obj *nv = realloc(o->v, ncap * sizeof *nv);
+		if (nv == NULL) {
+			o->failed = 1;
+			return 1;
+		}
+		o->v = nv;
+		o->cap = ncap;
+	}
+	const char *name = cgosym_dwarf_intern(info->dlpi_name ? info->dlpi_name : "",
+					       info->dlpi_name ? strlen(info->dlpi_name) : 0);
+	if (name == NULL) {
+		o->failed = 1;
+		return 1;
+	}
+	struct obj *ob = &o->v[o->n++];
+	memset(ob, 0, sizeof *ob);
+	ob->name = name;
+	ob->addr = info->dlpi_addr;
+	ob->phdr = info->dlpi_phdr;
+	ob->phnum = info->dlpi_phnum;
+	if (ob->phdr != NULL) {
+		obj_span(ob, &ob->lo, &ob->hi);
+		ob->vdso = is_vdso(ob);
+		ob->build_id_len = mem_build_id(ob, ob->build_id, sizeof ob->build_id);
+	}
+	return 0;
+}
+
 // [normal] Whether fd holds the object the loader mapped. Without a
 // build-id in memory there is nothing to compare; the map_files and
 // /proc/self/exe paths are exact anyway.
@@ -189,8 +207,7 @@ static int open_mapped_library(struct cgosym_dwarf *d, const struct obj *o, cons
 			*maps_read = 1;
 			(void)cgosym_dwarf_read_maps(0, maps);
 		}
-		uintptr_t lo, hi;
-		obj_span(o, &lo, &hi);
+		uintptr_t lo = o->lo;
 		for (size_t i = 0; i < maps->n; i++) {
 			if (maps->vma[i].start != lo) {
 				continue;
@@ -244,7 +261,7 @@ static struct cgosym_dwarf_module *report_obj(struct cgosym_dwarf *d, const stru
 	if (o->phnum == 0 || o->phdr == NULL) {
 		return NULL;
 	}
-	int vdso = !is_main && is_vdso(o);
+	int vdso = !is_main && o->vdso;
 	if (!is_main && !vdso && o->name[0] == '\0') {
 		return NULL;
 	}
@@ -258,8 +275,10 @@ static struct cgosym_dwarf_module *report_obj(struct cgosym_dwarf *d, const stru
 	m->dlpi_phdr = o->phdr;
 	m->bias = o->addr;
 	m->bias_known = 1;
-	m->mem_build_id_len = mem_build_id(o, m->mem_build_id, sizeof m->mem_build_id);
-	obj_span(o, &m->lo, &m->hi);
+	memcpy(m->mem_build_id, o->build_id, sizeof m->mem_build_id);
+	m->mem_build_id_len = o->build_id_len;
+	m->lo = o->lo;
+	m->hi = o->hi;
 
 	if (vdso) {
 		m->is_vdso = 1;
@@ -340,9 +359,9 @@ void cgosym_dwarf_refresh_self(struct cgosym_dwarf *d) {
 			struct cgosym_dwarf_module *m = d->mods[k];
 			if (!m->seen && m->dlpi_addr == o.v[i].addr && m->dlpi_name == o.v[i].name &&
 			    m->dlpi_phdr == (const void *)o.v[i].phdr) {
-				unsigned char id[sizeof m->mem_build_id];
-				size_t len = mem_build_id(&o.v[i], id, sizeof id);
-				if (len == m->mem_build_id_len && memcmp(id, m->mem_build_id, len) == 0) {
+				const struct obj *ob = &o.v[i];
+				if (ob->build_id_len == m->mem_build_id_len &&
+				    memcmp(ob->build_id, m->mem_build_id, ob->build_id_len) == 0) {
 					m->seen = 1;
 					is_new[i] = 0;
 					break;

@@ -33,7 +33,11 @@ int cgosymbolizer_init(void) {
 		return -1;
 	}
 	cgosym_format_init();
+	cgosym_dwarf_init();
 	cgosym_crash_init();
+	// Binds the system calls the symbolizer makes to tell a dying process
+	// from a live one, so the first crash does not resolve them lazily.
+	(void)cgosym_in_signal_handler();
 	return 0;
 }
 

@@ -37,6 +37,11 @@ struct cgosym_frame {
  * helper symbolizes its parent). */
 struct cgosym_dwarf;
 
+/* [normal] One-time set-up from cgosymbolizer_init: what must not happen
+ * later under the engine's locks (looking up the C++ demangler, reading the
+ * environment). */
+void cgosym_dwarf_init(void);
+
 /* [normal] Opens this process: the main executable through /proc/self/exe
  * (build-id checked), shared libraries from dl_iterate_phdr, refreshed when
  * libraries are loaded or unloaded. NULL on failure. */

@@ -85,7 +85,7 @@ void cgosymbolizer_traceback(void *arg);
 /*
  * cgosymbolizer_context is called by the runtime on every C->Go call
  * (context == 0: record) and on the matching return (context != 0:
- * release), in the C code that calls Go, never in a signal handler.
+ * release), in the C code that calls Go.
  * Recording copies a few registers and the top of the stack into a
  * per-thread slot (the first call on a thread allocates its slots, 3 KiB);
  * the unwind happens only if a traceback is asked for. It takes no lock
