@@ -198,12 +198,20 @@ static size_t format_decimal(char *buf, unsigned long v) {
 	return n;
 }
 
+// Set once a thread has waited LOCK_WAIT_MS for the lock in vain: the
+// conversation is stuck or busy for long, and every later waiter settles
+// for module+offset at once instead of waiting again for each PC.
+static int lock_contended;
+
 // [dying] Takes the conversation lock without ever blocking for ever: a
 // thread that crashes while another one talks to the helper waits at most
-// LOCK_WAIT_MS, then settles for module+offset.
+// LOCK_WAIT_MS, once, then settles for module+offset.
 static int try_lock(void) {
 	if (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE) == 0) {
 		return 1;
+	}
+	if (__atomic_load_n(&lock_contended, __ATOMIC_RELAXED)) {
+		return 0;
 	}
 	int64_t give_up = now_ns() + (int64_t)LOCK_WAIT_MS * 1000000;
 	for (;;) {
@@ -213,6 +221,7 @@ static int try_lock(void) {
 			return 1;
 		}
 		if (now_ns() >= give_up) {
+			__atomic_store_n(&lock_contended, 1, __ATOMIC_RELAXED);
 			return 0;
 		}
 	}
