@@ -186,13 +186,26 @@ static void free_engine(struct cgosym_dwarf *d) {
 	free(d);
 }
 
-// [normal] Work that takes the loader's lock (dlsym) or reads the
-// environment, done once from cgosymbolizer_init: later, the engine opens
-// lazily under a pthread_once that a thread inside dlopen (holding the
-// loader's lock while a constructor calls Go) may wait on.
+// [normal] From cgosymbolizer_init: read the environment once, before Go
+// code can call setenv.
 void cgosym_dwarf_init(void) {
-	cgosym_dwarf_resolve_demangler(0);
 	cgosym_dwarf_read_environment();
+}
+
+// Set once the demangler has been looked up for the first time.
+static int demangler_prepared;
+
+// [normal] The first lookup of the C++ demangler takes the loader's lock
+// (dlsym, dlopen RTLD_NOLOAD) and costs a third of a millisecond, so it is
+// not done at start-up but on the first symbolization, outside the
+// pthread_once that opens the engine: a thread inside dlopen (holding the
+// loader's lock while a constructor calls Go) may be waiting on that once.
+void cgosym_dwarf_prepare(void) {
+	if (__atomic_load_n(&demangler_prepared, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	cgosym_dwarf_resolve_demangler(0);
+	__atomic_store_n(&demangler_prepared, 1, __ATOMIC_RELEASE);
 }
 
 // [normal]

@@ -37,10 +37,14 @@ struct cgosym_frame {
  * helper symbolizes its parent). */
 struct cgosym_dwarf;
 
-/* [normal] One-time set-up from cgosymbolizer_init: what must not happen
- * later under the engine's locks (looking up the C++ demangler, reading the
- * environment). */
+/* [normal] One-time set-up from cgosymbolizer_init: reads the
+ * environment (CGOSYMBOLIZER_DEBUG_DIRS) before Go code can change it. */
 void cgosym_dwarf_init(void);
+
+/* [normal] Looks up the C++ demangler, which takes the loader's lock: call
+ * it before cgosym_dwarf_open_self and outside any lock of ours. Cheap
+ * after the first call. */
+void cgosym_dwarf_prepare(void);
 
 /* [normal] Opens this process: the main executable through /proc/self/exe
  * (build-id checked), shared libraries from dl_iterate_phdr, refreshed when
