@@ -278,6 +278,12 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 		if (frame > 0 && !exact && sp <= prev_sp) {
 			break;
 		}
+		// From a snapshot, frame 1's stack pointer is where the copied frame
+		// ended. A frame bigger than the copy (a runtime built with
+		// sanitizers, say) was read partly from a stack reused since: stop.
+		if (frame == 1 && start->copy != NULL && sp - start->copy_base > CGOSYM_SNAPSHOT_STACK) {
+			break;
+		}
 		prev_sp = sp;
 		uintptr_t pc = exact ? ip : ip - 1;
 
