@@ -38,4 +38,7 @@ func init() {
 		unsafe.Pointer(C.cgosymbolizer_traceback),
 		unsafe.Pointer(C.cgosymbolizer_context),
 		unsafe.Pointer(C.cgosymbolizer_symbolize))
+	if os.Getenv("CGOSYMBOLIZER_CRASH_HANDLER") != "off" {
+		C.cgosymbolizer_install_crash_handler()
+	}
 }

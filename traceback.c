@@ -58,7 +58,7 @@ void cgosymbolizer_traceback(void *varg) {
 		start.skip = 1; // this function
 	}
 
-	size_t n = cgosym_unwind(&start, arg->buf, arg->max);
+	size_t n = cgosym_unwind(&start, arg->buf, arg->max, NULL);
 	// "The traceback function should store a 0 after the last PC when
 	// there are fewer than max."
 	if (n < arg->max) {

@@ -251,7 +251,11 @@ static int in_main_executable(uintptr_t pc) {
 }
 
 // [signal]
-size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, size_t max) {
+size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, size_t max,
+		     int *reached_end) {
+	if (reached_end != NULL) {
+		*reached_end = 0;
+	}
 	if (address_space == NULL || max == 0) {
 		return 0;
 	}
@@ -306,6 +310,11 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 			buf[n++] = pc;
 		}
 		if (step <= 0) {
+			// 0: the outermost frame (its return address is undefined,
+			// as in start_thread's caller): the whole stack was C.
+			if (step == 0 && reached_end != NULL) {
+				*reached_end = 1;
+			}
 			break;
 		}
 		// After unw_step, unw_is_signal_frame describes the frame stepped
@@ -340,7 +349,7 @@ static void warm_up(void) {
 	}
 	cgosym_regs_from_ucontext(&uc, start.regs);
 	uintptr_t pcs[8];
-	(void)cgosym_unwind(&start, pcs, 8);
+	(void)cgosym_unwind(&start, pcs, 8, NULL);
 }
 
 // [normal]

@@ -106,6 +106,20 @@ void cgosymbolizer_context(void *arg);
  */
 void cgosymbolizer_symbolize(void *arg);
 
+/*
+ * cgosymbolizer_install_crash_handler puts a handler for SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL and SIGABRT in front of the Go runtime's. It reports the
+ * crashes Go cannot — on threads C created that are running only C code,
+ * where Go prints nothing — in the runtime's format on stderr, then ends
+ * the process by the signal (also as PID 1, where Go would loop for ever).
+ * Every other fault goes to Go's handler unchanged, and so does everything
+ * when a handler was installed before Go started (Go forwards to it). Call
+ * it from normal code after cgosymbolizer_init, once the Go runtime runs
+ * (from a Go init function). A handler installed later replaces ours.
+ * Returns 0, or -1 if sigaction failed.
+ */
+int cgosymbolizer_install_crash_handler(void);
+
 #ifdef __cplusplus
 }
 #endif

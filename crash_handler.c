@@ -1,0 +1,492 @@
+//go:build linux && cgo && amd64
+
+// crash_handler.c — crashes the Go runtime does not report.
+//
+// A fatal signal on a thread that is running C code and has no Go code on
+// its stack (a thread C created and that never called Go, or one that called
+// Go earlier and is back in C) reaches Go's handler without a goroutine: the
+// runtime prints nothing and re-raises the signal with the default action
+// (shared/notes/crash-handling.md). As PID 1 the kernel drops that re-raise
+// and the thread faults for ever.
+//
+// This handler is installed from the package's init, after Go's, and sits in
+// front of it. It walks the faulting thread's stack: if the walk reaches the
+// thread's outermost frame through C frames only, Go would stay silent, so
+// the handler prints a report in the runtime's format and makes the process
+// die by the signal. Anything else — a fault in Go code, in C code called
+// from Go (the walk ends at Go's runtime.asmcgocall), or in code without
+// unwind information — goes to Go's handler exactly as before, so Go keeps
+// its crash dumps and its recoverable nil-dereference panics.
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const int handled_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+#define NUM_HANDLED (sizeof handled_signals / sizeof handled_signals[0])
+
+// Dispositions, indexed like handled_signals. before_go is read by a
+// constructor, before the Go runtime starts; go_action when the handler is
+// installed. Both written once, before the handler can run.
+static struct sigaction before_go[NUM_HANDLED];
+static int before_go_known;
+static struct sigaction go_action[NUM_HANDLED];
+
+// Set by the first thread that reports; others wait for it to end the
+// process.
+static int reporting;
+
+// Frames walked to decide whose crash it is, and printed at most.
+#define MAX_WALK 256
+#define MAX_PRINT 100
+
+// [normal] Runs before the Go runtime installs its handlers (C
+// constructors run before main, and cgo programs start Go from main): a
+// handler installed here by a shared library's constructor or an
+// LD_PRELOAD library is the one Go forwards non-Go faults to.
+__attribute__((constructor(102))) static void record_dispositions_before_go(void) {
+	for (size_t i = 0; i < NUM_HANDLED; i++) {
+		if (sigaction(handled_signals[i], NULL, &before_go[i]) != 0) {
+			return;
+		}
+	}
+	before_go_known = 1;
+}
+
+// [signal]
+static int index_of(int sig) {
+	for (size_t i = 0; i < NUM_HANDLED; i++) {
+		if (handled_signals[i] == sig) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+// [signal] Whether a handler of someone else's ran before Go: the runtime
+// forwards faults outside Go code to it, and that must not change.
+static int has_handler_before_go(int i) {
+	if (!before_go_known) {
+		return 0;
+	}
+	const struct sigaction *a = &before_go[i];
+	if (a->sa_flags & SA_SIGINFO) {
+		return a->sa_sigaction != NULL;
+	}
+	return a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN;
+}
+
+// ---- Output: write(2) from static buffers, no stdio. ----
+
+// The report goes out in lines; one thread reports at a time (reporting).
+static char line[1024];
+static size_t line_len;
+
+// [signal]
+static void put(const char *s) {
+	while (*s != '\0' && line_len < sizeof line) {
+		line[line_len++] = *s++;
+	}
+}
+
+// [signal]
+static void put_n(const char *s, size_t n) {
+	for (size_t i = 0; i < n && line_len < sizeof line; i++) {
+		line[line_len++] = s[i];
+	}
+}
+
+// [signal]
+static void put_hex(uintptr_t v) {
+	char buf[20];
+	size_t len = cgosym_format_hex(buf, v);
+	put_n(buf, len);
+}
+
+// [signal]
+static void put_dec(long v) {
+	char digits[24];
+	size_t n = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0) {
+		put("-");
+	}
+	while (n > 0) {
+		put_n(&digits[--n], 1);
+	}
+}
+
+// [signal] Writes the line to stderr, retrying short writes.
+static void flush(void) {
+	size_t off = 0;
+	while (off < line_len) {
+		ssize_t w = write(STDERR_FILENO, line + off, line_len - off);
+		if (w < 0 && errno == EINTR) {
+			continue;
+		}
+		if (w <= 0) {
+			break;
+		}
+		off += (size_t)w;
+	}
+	line_len = 0;
+}
+
+// ---- What the signal means. ----
+
+// [signal] The runtime's own first line ("SIGSEGV: segmentation violation").
+static const char *signal_title(int sig) {
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV: segmentation violation";
+	case SIGBUS: return "SIGBUS: bus error";
+	case SIGFPE: return "SIGFPE: floating-point exception";
+	case SIGILL: return "SIGILL: illegal instruction";
+	case SIGABRT: return "SIGABRT: abort";
+	default: return "signal";
+	}
+}
+
+// [signal] si_code in words: its name, then what it means.
+static void put_code(int sig, int code) {
+	static const char *const segv[] = {NULL, "SEGV_MAPERR (address not mapped to object)",
+		"SEGV_ACCERR (invalid permissions for mapped object)", "SEGV_BNDERR (failed address bound checks)",
+		"SEGV_PKUERR (access denied by memory protection keys)"};
+	static const char *const bus[] = {NULL, "BUS_ADRALN (invalid address alignment)",
+		"BUS_ADRERR (nonexistent physical address)", "BUS_OBJERR (object-specific hardware error)",
+		"BUS_MCEERR_AR (hardware memory error consumed on a machine check)",
+		"BUS_MCEERR_AO (hardware memory error detected, action optional)"};
+	static const char *const fpe[] = {NULL, "FPE_INTDIV (integer divide by zero)", "FPE_INTOVF (integer overflow)",
+		"FPE_FLTDIV (floating-point divide by zero)", "FPE_FLTOVF (floating-point overflow)",
+		"FPE_FLTUND (floating-point underflow)", "FPE_FLTRES (floating-point inexact result)",
+		"FPE_FLTINV (floating-point invalid operation)", "FPE_FLTSUB (subscript out of range)"};
+	static const char *const ill[] = {NULL, "ILL_ILLOPC (illegal opcode)", "ILL_ILLOPN (illegal operand)",
+		"ILL_ILLADR (illegal addressing mode)", "ILL_ILLTRP (illegal trap)", "ILL_PRVOPC (privileged opcode)",
+		"ILL_PRVREG (privileged register)", "ILL_COPROC (coprocessor error)", "ILL_BADSTK (internal stack error)"};
+	const char *const *names = NULL;
+	int n = 0;
+	switch (sig) {
+	case SIGSEGV: names = segv; n = sizeof segv / sizeof segv[0]; break;
+	case SIGBUS: names = bus; n = sizeof bus / sizeof bus[0]; break;
+	case SIGFPE: names = fpe; n = sizeof fpe / sizeof fpe[0]; break;
+	case SIGILL: names = ill; n = sizeof ill / sizeof ill[0]; break;
+	default: break;
+	}
+	switch (code) {
+	case SI_USER: put("SI_USER (sent by kill)"); return;
+	case SI_KERNEL: put("SI_KERNEL (sent by the kernel)"); return;
+	case SI_QUEUE: put("SI_QUEUE (sent by sigqueue)"); return;
+	case SI_TKILL: put("SI_TKILL (sent by tgkill)"); return;
+	default: break;
+	}
+	if (names != NULL && code > 0 && code < n) {
+		put(names[code]);
+		return;
+	}
+	put("si_code ");
+	put_dec(code);
+}
+
+// ---- /proc files, read with open/read. ----
+
+// [signal] Reads a small file whole into buf (NUL-terminated); -1 on error.
+static ssize_t read_small_file(const char *path, char *buf, size_t size) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return -1;
+	}
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		return -1;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+// [signal] The calling thread's name, without its newline.
+static void put_thread_name(void) {
+	char name[32];
+	ssize_t n = read_small_file("/proc/thread-self/comm", name, sizeof name);
+	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == '\0')) {
+		n--;
+	}
+	put("\"");
+	if (n > 0) {
+		put_n(name, (size_t)n);
+	}
+	put("\"");
+}
+
+// [signal]
+static uintptr_t parse_hex(const char **p) {
+	uintptr_t v = 0;
+	for (;; (*p)++) {
+		char c = **p;
+		if (c >= '0' && c <= '9') {
+			v = v * 16 + (uintptr_t)(c - '0');
+		} else if (c >= 'a' && c <= 'f') {
+			v = v * 16 + (uintptr_t)(c - 'a' + 10);
+		} else {
+			return v;
+		}
+	}
+}
+
+// [signal] One line of /proc/self/maps: "start-end perms offset dev inode
+// path". Puts the mapping's name and addr's file offset if it holds addr.
+static int describe_if_holds(const char *l, uintptr_t addr) {
+	const char *p = l;
+	uintptr_t start = parse_hex(&p);
+	if (*p++ != '-') {
+		return 0;
+	}
+	uintptr_t end = parse_hex(&p);
+	if (addr < start || addr >= end) {
+		return 0;
+	}
+	// perms, offset, dev, inode, then the path (may be empty).
+	while (*p == ' ') p++;
+	while (*p != ' ' && *p != '\0') p++;
+	while (*p == ' ') p++;
+	uintptr_t offset = parse_hex(&p);
+	for (int field = 0; field < 2; field++) {
+		while (*p == ' ') p++;
+		while (*p != ' ' && *p != '\0') p++;
+	}
+	while (*p == ' ') p++;
+	if (*p == '\0') {
+		put("in [anon]");
+	} else {
+		put("in ");
+		put(p);
+		if (*p == '/') {
+			put("+");
+			put_hex(addr - start + offset);
+		}
+	}
+	return 1;
+}
+
+// [signal] Which mapping holds addr, from /proc/self/maps read in chunks.
+static void put_mapping(uintptr_t addr) {
+	static char chunk[4096];
+	static char l[512];
+	size_t l_len = 0;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		put("mapping unknown");
+		return;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (chunk[i] != '\n') {
+				if (l_len < sizeof l - 1) {
+					l[l_len++] = chunk[i];
+				}
+				continue;
+			}
+			l[l_len] = '\0';
+			l_len = 0;
+			if (describe_if_holds(l, addr)) {
+				close(fd);
+				return;
+			}
+		}
+	}
+	close(fd);
+	put("unmapped");
+}
+
+// ---- The report. ----
+
+// [dying] The frames of the walk, in the runtime's C-frame format.
+static void put_frames(const uintptr_t *pcs, size_t n) {
+	for (size_t i = 0; i < n && i < MAX_PRINT; i++) {
+		struct cgosym_frame frames[CGOSYM_MAX_INLINE];
+		int nf = cgosym_crash_lookup(pcs[i], frames, CGOSYM_MAX_INLINE);
+		if (nf == 0) {
+			put("non-Go function\n\tpc=");
+			put_hex(pcs[i]);
+			put("\n");
+			flush();
+			continue;
+		}
+		for (int f = 0; f < nf; f++) {
+			put(frames[f].function);
+			put("\n\t");
+			if (frames[f].file != NULL) {
+				put(frames[f].file);
+				put(":");
+				put_dec((long)frames[f].line);
+				put(" ");
+			}
+			put("pc=");
+			put_hex(pcs[i]);
+			put("\n");
+			flush();
+		}
+	}
+	if (n > MAX_PRINT) {
+		put("...additional frames elided...\n");
+		flush();
+	}
+}
+
+// [dying]
+static void report(int sig, const siginfo_t *info, const ucontext_t *uc, const uintptr_t *pcs, size_t n) {
+	long tid = syscall(SYS_gettid);
+	put(signal_title(sig));
+	put("\nPC=");
+	put_hex((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+	put(" sigcode=");
+	put_dec(info->si_code);
+	put(" addr=");
+	put_hex((uintptr_t)info->si_addr);
+	put("\nfault: ");
+	put_code(sig, info->si_code);
+	if (info->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS)) {
+		put(" at ");
+		put_hex((uintptr_t)info->si_addr);
+		put(", ");
+		flush();
+		put_mapping((uintptr_t)info->si_addr);
+	} else if (info->si_code <= 0) {
+		put(" from pid ");
+		put_dec(info->si_pid);
+	}
+	put("\nsignal arrived on thread ");
+	put_dec(tid);
+	put(" ");
+	put_thread_name();
+	put(" while it ran C code: the Go runtime cannot report it (cgosymbolizer)\n\n");
+	put("goroutine 0 [C thread ");
+	put_dec(tid);
+	put(" ");
+	put_thread_name();
+	put("]:\n");
+	flush();
+	put_frames(pcs, n);
+	put("\n");
+	flush();
+}
+
+// [dying] Ends the process by sig with the default action, so that exit
+// statuses and core dumps are what they would be without us. A fault the
+// hardware raised is raised again by the faulting instruction when the
+// handler returns, and the kernel delivers it by force, even to PID 1. A
+// signal sent by kill, tgkill or abort is raised again here; as PID 1 the
+// kernel ignores that, so the process then exits with 128+sig.
+static void die(int sig, const siginfo_t *info) {
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	if (info->si_code > 0 && sig != SIGABRT) {
+		return;
+	}
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+	_exit(128 + sig);
+}
+
+// [signal] Hands the signal to the handler that was there before ours.
+static void forward_to_go(int i, int sig, siginfo_t *info, void *uc) {
+	const struct sigaction *a = &go_action[i];
+	if (a->sa_flags & SA_SIGINFO) {
+		a->sa_sigaction(sig, info, uc);
+	} else if (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN) {
+		a->sa_handler(sig);
+	} else {
+		die(sig, info);
+	}
+}
+
+// [dying] (for the crashes it reports) or [signal] (it only looks, then
+// forwards).
+static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
+	int saved_errno = errno;
+	int i = index_of(sig);
+	if (i < 0) {
+		errno = saved_errno;
+		return;
+	}
+	int ours = 0;
+	uintptr_t pcs[MAX_WALK];
+	size_t n = 0;
+	if (!has_handler_before_go(i) && ucontext != NULL) {
+		struct cgosym_unwind_start start;
+		memset(&start, 0, sizeof start);
+		cgosym_regs_from_ucontext(ucontext, start.regs);
+		n = cgosym_unwind(&start, pcs, MAX_WALK, &ours);
+	}
+	if (!ours) {
+		forward_to_go(i, sig, info, ucontext);
+		errno = saved_errno;
+		return;
+	}
+	if (__atomic_exchange_n(&reporting, 1, __ATOMIC_ACQ_REL) != 0) {
+		// Another thread is reporting and will end the process; give it
+		// 15 s, then end it from here.
+		for (int waited = 0; waited < 1500; waited++) {
+			struct timespec ten_ms = {0, 10000000L};
+			nanosleep(&ten_ms, NULL);
+		}
+	} else {
+		report(sig, info, ucontext, pcs, n);
+	}
+	die(sig, info);
+	errno = saved_errno;
+}
+
+// [normal]
+int cgosymbolizer_install_crash_handler(void) {
+	static int installed;
+	if (installed) {
+		return 0;
+	}
+	for (size_t i = 0; i < NUM_HANDLED; i++) {
+		if (sigaction(handled_signals[i], NULL, &go_action[i]) != 0) {
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < NUM_HANDLED; i++) {
+		struct sigaction ours;
+		memset(&ours, 0, sizeof ours);
+		ours.sa_sigaction = handle_fatal_signal;
+		ours.sa_mask = go_action[i].sa_mask;
+		// Go's flags (SA_ONSTACK above all: a crash may come from a
+		// stack overflow), but always SA_SIGINFO, and libc's restorer.
+		ours.sa_flags = go_action[i].sa_flags | SA_SIGINFO;
+#ifdef SA_RESTORER
+		ours.sa_flags &= ~(int)SA_RESTORER;
+#endif
+		if (sigaction(handled_signals[i], &ours, NULL) != 0) {
+			return -1;
+		}
+	}
+	installed = 1;
+	return 0;
+}
