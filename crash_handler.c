@@ -128,20 +128,38 @@ static void put_dec(long v) {
 	}
 }
 
-// [signal] Writes the line to stderr, retrying short writes.
-static void flush(void) {
+// A second copy of the report, like the runtime's debug.SetCrashOutput;
+// -1 for none. Written by cgosymbolizer_set_crash_output.
+static int crash_output_fd = -1;
+
+// [signal] Writes all of buf to fd, retrying short writes.
+static void write_all(int fd, const char *buf, size_t len) {
 	size_t off = 0;
-	while (off < line_len) {
-		ssize_t w = write(STDERR_FILENO, line + off, line_len - off);
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
 		if (w < 0 && errno == EINTR) {
 			continue;
 		}
 		if (w <= 0) {
-			break;
+			return;
 		}
 		off += (size_t)w;
 	}
+}
+
+// [signal] Writes the line to stderr and to the crash output file.
+static void flush(void) {
+	write_all(STDERR_FILENO, line, line_len);
+	int fd = __atomic_load_n(&crash_output_fd, __ATOMIC_ACQUIRE);
+	if (fd >= 0) {
+		write_all(fd, line, line_len);
+	}
 	line_len = 0;
+}
+
+// [normal]
+int cgosymbolizer_set_crash_output(int fd) {
+	return __atomic_exchange_n(&crash_output_fd, fd, __ATOMIC_ACQ_REL);
 }
 
 // ---- What the signal means. ----

@@ -120,6 +120,14 @@ void cgosymbolizer_symbolize(void *arg);
  */
 int cgosymbolizer_install_crash_handler(void);
 
+/*
+ * cgosymbolizer_set_crash_output makes the crash handler also write its
+ * reports to fd (-1: only stderr), as debug.SetCrashOutput does for the
+ * runtime's own crash output, whose descriptor the runtime keeps private.
+ * The descriptor must stay open while it is set. Returns the previous one.
+ */
+int cgosymbolizer_set_crash_output(int fd);
+
 #ifdef __cplusplus
 }
 #endif
