@@ -21,9 +21,10 @@ package cgosymbolizer_test
 //	goText(t, bin) (lo, hi uint64)        the Go code's address range in bin
 //
 // Runs are reproducible: programs get the test's environment minus
-// GOTRACEBACK and CGOSYMBOLIZER, plus what the test passes; a program that
-// runs past programTimeout is killed with its process group and fails the
-// test. TestMain (here) removes the shared build directory.
+// GOTRACEBACK, CGOSYMBOLIZER and CGOSYMBOLIZER_CRASH_HANDLER, plus what the
+// test passes; a program that runs past programTimeout is killed with its
+// process group and fails the test. TestMain (here) removes the shared build
+// directory.
 //
 // A frame's Func is compared exactly; File by base name; Line exactly. In a
 // want frame, an empty File or a zero Line matches anything, and a Func ending
@@ -202,14 +203,15 @@ type process struct {
 }
 
 // startProgram starts bin with args, in its own process group, with the
-// test's environment minus GOTRACEBACK and CGOSYMBOLIZER (so that runs are
-// reproducible) plus env. Call Wait to get the result; a process not waited
-// for is killed when the test ends.
+// test's environment minus GOTRACEBACK, CGOSYMBOLIZER and
+// CGOSYMBOLIZER_CRASH_HANDLER (so that runs are reproducible) plus env. Call
+// Wait to get the result; a process not waited for is killed when the test
+// ends.
 func startProgram(t testing.TB, bin string, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "GOTRACEBACK=") || strings.HasPrefix(kv, "CGOSYMBOLIZER=") {
+		if strings.HasPrefix(kv, "GOTRACEBACK=") || strings.HasPrefix(kv, "CGOSYMBOLIZER=") || strings.HasPrefix(kv, "CGOSYMBOLIZER_CRASH_HANDLER=") {
 			continue
 		}
 		cmd.Env = append(cmd.Env, kv)
