@@ -29,9 +29,11 @@ package cgosymbolizer_test
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -687,4 +689,45 @@ func TestCThreadHandlerOff(t *testing.T) {
 			{Func: "entry", File: "segv.c", Line: lineOf(t, "segv", "segv.c", "MARK:entry_calls_middle")},
 		}, r.String())
 	})
+}
+
+// TestCThreadCrashOutput: with cgosymbolizer.SetCrashOutput, the report of
+// a C-thread crash reaches the file as well as stderr (the runtime keeps
+// the descriptor of debug.SetCrashOutput private, hence the package's own
+// function). Without the package the file stays empty.
+func TestCThreadCrashOutput(t *testing.T) {
+	t.Parallel()
+	if v := runtime.Version(); strings.HasPrefix(v, "go1.22") {
+		t.Skipf("SetCrashOutput needs Go 1.23; running %s", v)
+	}
+	bin := buildProgram(t, progsDir, "./"+cthreadProg)
+	for _, tc := range []struct {
+		name   string
+		env    []string
+		report bool
+	}{
+		{"reported", nil, true},
+		{"control-" + packageOff, []string{packageOff}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "crash.txt")
+			r := runProgram(t, bin, append([]string{"CTHREAD_CRASH_OUTPUT=" + path}, tc.env...), "never-called-go")
+			checkDiedBy(t, r, syscall.SIGSEGV)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const header = "goroutine 0 [C thread "
+			if got := strings.Contains(string(data), header); got != tc.report {
+				t.Fatalf("crash output file contains %q: %v, want %v\n--- file ---\n%s\n--- run ---\n%v", header, got, tc.report, data, r)
+			}
+			if tc.report {
+				want := cthreadFrame(t, "crash_store", "MARK:store_fault")
+				if !hasFrames(parseFrames(string(data)), []frame{want}) {
+					t.Errorf("crash output file lacks %v\n%s", want, data)
+				}
+			}
+		})
+	}
 }

@@ -12,6 +12,9 @@
 //	cthread crash-in-nested-cgo   the thread calls Go, which calls C, which writes through NULL:
 //	                              a crash on a thread running Go, which the runtime reports
 //
+// With CTHREAD_CRASH_OUTPUT=FILE (Go 1.23 and later), crash reports go to
+// FILE too, through cgosymbolizer.SetCrashOutput.
+//
 // The thread is named "cthread-worker" and first prints "cthread: tid N"
 // on stdout. A crash mode that does not crash prints "C thread returned N"
 // and exits 1.
@@ -60,6 +63,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: cthread MODE [PATH]")
 		os.Exit(2)
 	}
+	setCrashOutput()
 	mode := C.CString(os.Args[1])
 	defer C.free(unsafe.Pointer(mode))
 	path := C.CString("")

@@ -1,0 +1,27 @@
+//go:build go1.23
+
+package main
+
+import (
+	"os"
+	"runtime/debug"
+
+	"github.com/cgosymbolizer/cgosymbolizer"
+)
+
+// setCrashOutput sends crash reports to the file named by
+// CTHREAD_CRASH_OUTPUT too, when it is set.
+func setCrashOutput() {
+	path := os.Getenv("CTHREAD_CRASH_OUTPUT")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		panic(err)
+	}
+	if err := cgosymbolizer.SetCrashOutput(f, debug.CrashOptions{}); err != nil {
+		panic(err)
+	}
+	f.Close() // SetCrashOutput keeps a duplicate
+}
