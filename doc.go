@@ -26,6 +26,11 @@
 // there is one) and elfutils' libdw turns PCs into names and lines. It needs
 // Debian's libunwind-dev and libdw-dev (or their equivalents) at build time.
 //
+// A crash on a thread that C created, running only C code, which the runtime
+// cannot report, is reported by the package in the same format, and the
+// process then dies by the signal (CGOSYMBOLIZER_CRASH_HANDLER=off turns
+// that handler off). SetCrashOutput sends those reports to a file too.
+//
 // Setting the environment variable CGOSYMBOLIZER=off when the program starts
 // leaves the runtime's tracebacks exactly as they are without the package.
 //
