@@ -18,11 +18,16 @@
 // unwind information — goes to Go's handler exactly as before, so Go keeps
 // its crash dumps and its recoverable nil-dereference panics.
 
+#include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -49,9 +54,10 @@ static int reporting;
 #define MAX_PRINT 100
 
 // [normal] Runs before the Go runtime installs its handlers (C
-// constructors run before main, and cgo programs start Go from main): a
-// handler installed here by a shared library's constructor or an
-// LD_PRELOAD library is the one Go forwards non-Go faults to.
+// constructors run before main, and cgo programs start Go from main), and
+// after shared libraries' and LD_PRELOAD libraries' constructors: what it
+// sees is what Go will forward non-Go faults to, unless the executable's
+// own constructors change it later. The fallback of has_handler_before_go.
 __attribute__((constructor(102))) static void record_dispositions_before_go(void) {
 	for (size_t i = 0; i < NUM_HANDLED; i++) {
 		if (sigaction(handled_signals[i], NULL, &before_go[i]) != 0) {
@@ -71,9 +77,78 @@ static int index_of(int sig) {
 	return -1;
 }
 
-// [signal] Whether a handler of someone else's ran before Go: the runtime
-// forwards faults outside Go code to it, and that must not change.
+// [dying] The address of a symbol of the executable's symbol table, read
+// from /proc/self/exe (the running file, whatever happened to its path);
+// 0 when there is none (a stripped binary). Used only once the process is
+// dying, so the cost (a scan of the table) falls on no one.
+static uintptr_t executable_symbol(const char *name) {
+	struct dl_find_object self;
+	if (_dl_find_object((void *)(uintptr_t)executable_symbol, &self) != 0 || self.dlfo_link_map == NULL ||
+	    (self.dlfo_link_map->l_name != NULL && self.dlfo_link_map->l_name[0] != '\0')) {
+		return 0; // not linked into the executable (c-shared): not its runtime
+	}
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return 0;
+	}
+	struct stat st;
+	void *map = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(ElfW(Ehdr))) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	close(fd);
+	if (map == MAP_FAILED) {
+		return 0;
+	}
+	size_t size = (size_t)st.st_size;
+	const unsigned char *file = map;
+	const ElfW(Ehdr) *eh = map;
+	uintptr_t found = 0;
+	size_t name_len = strlen(name);
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_shentsize == sizeof(ElfW(Shdr)) &&
+	    eh->e_shoff < size && eh->e_shnum <= (size - eh->e_shoff) / sizeof(ElfW(Shdr))) {
+		const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(file + eh->e_shoff);
+		for (size_t i = 0; i < eh->e_shnum && found == 0; i++) {
+			if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) {
+				continue;
+			}
+			const ElfW(Shdr) *strs = &sh[sh[i].sh_link];
+			if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
+			    strs->sh_offset > size || strs->sh_size > size - strs->sh_offset) {
+				continue;
+			}
+			const ElfW(Sym) *syms = (const ElfW(Sym) *)(file + sh[i].sh_offset);
+			size_t nsyms = sh[i].sh_size / sizeof(ElfW(Sym));
+			const char *strtab = (const char *)(file + strs->sh_offset);
+			for (size_t k = 0; k < nsyms; k++) {
+				size_t off = syms[k].st_name;
+				if (off < strs->sh_size && strs->sh_size - off > name_len &&
+				    memcmp(strtab + off, name, name_len + 1) == 0) {
+					found = self.dlfo_link_map->l_addr + syms[k].st_value;
+					break;
+				}
+			}
+		}
+	}
+	munmap(map, size);
+	return found;
+}
+
+// [dying] Whether a handler of someone else's was there before Go started:
+// the runtime forwards faults outside Go code to it (sigfwdgo), and that
+// must not change. The runtime's own record (runtime.fwdSig, a signal's
+// handler before Go's) sees every such handler; without a symbol table,
+// what the constructor above saw is the next best thing (it misses
+// handlers installed by the executable's own constructors).
 static int has_handler_before_go(int i) {
+	uintptr_t fwd = executable_symbol("runtime.fwdSig");
+	if (fwd != 0) {
+		uintptr_t handler;
+		if (cgosym_read_memory(&handler, fwd + (uintptr_t)handled_signals[i] * sizeof handler,
+				       sizeof handler) == 0) {
+			return handler != (uintptr_t)SIG_DFL && handler != (uintptr_t)SIG_IGN;
+		}
+	}
 	if (!before_go_known) {
 		return 0;
 	}
@@ -454,11 +529,14 @@ static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
 	int ours = 0;
 	uintptr_t pcs[MAX_WALK];
 	size_t n = 0;
-	if (!has_handler_before_go(i) && ucontext != NULL) {
+	if (ucontext != NULL) {
 		struct cgosym_unwind_start start;
 		memset(&start, 0, sizeof start);
 		cgosym_regs_from_ucontext(ucontext, start.regs);
 		n = cgosym_unwind(&start, pcs, MAX_WALK, &ours);
+	}
+	if (ours && has_handler_before_go(i)) {
+		ours = 0;
 	}
 	if (!ours) {
 		forward_to_go(i, sig, info, ucontext);

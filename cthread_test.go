@@ -629,16 +629,20 @@ func TestCThreadGoFaultsStillRecover(t *testing.T) {
 }
 
 // TestCThreadPreinstalledHandler (case 8): a SIGSEGV handler that a shared
-// library's constructor installed before Go started (LD_PRELOAD) still
-// gets the C thread's fault — Go forwards faults outside Go code to it —
-// and ends the process its own way (exit status 42), with no report.
+// library's constructor (LD_PRELOAD) or the executable's own constructor
+// installed before Go started still gets the C thread's fault — Go
+// forwards faults outside Go code to it — and ends the process its own way
+// (exit status 42), with no report.
 func TestCThreadPreinstalledHandler(t *testing.T) {
 	t.Parallel()
 	bin := buildProgram(t, progsDir, "./"+cthreadProg)
 	lib := compileSharedLib(t, progFile(cthreadProg, "preload/preload.c"), "libpreinstalled.so")
 	for _, mode := range []string{"never-called-go", "called-go-once"} {
-		for _, env := range [][]string{{"LD_PRELOAD=" + lib}, {"LD_PRELOAD=" + lib, handlerOff}} {
-			name := mode
+		for _, env := range [][]string{
+			{"LD_PRELOAD=" + lib}, {"LD_PRELOAD=" + lib, handlerOff},
+			{"CTHREAD_CTOR_HANDLER=1"}, {"CTHREAD_CTOR_HANDLER=1", handlerOff},
+		} {
+			name := mode + "/" + strings.SplitN(env[0], "=", 2)[0]
 			if len(env) > 1 {
 				name += "/control-" + env[1]
 			}
