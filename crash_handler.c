@@ -82,6 +82,7 @@ static int index_of(int sig) {
 // 0 when there is none (a stripped binary). Used only once the process is
 // dying, so the cost (a scan of the table) falls on no one.
 static uintptr_t executable_symbol(const char *name) {
+	struct stat st;
 	struct dl_find_object self;
 	if (_dl_find_object((void *)(uintptr_t)executable_symbol, &self) != 0 || self.dlfo_link_map == NULL ||
 	    (self.dlfo_link_map->l_name != NULL && self.dlfo_link_map->l_name[0] != '\0')) {
@@ -91,7 +92,6 @@ static uintptr_t executable_symbol(const char *name) {
 	if (fd < 0) {
 		return 0;
 	}
-	struct stat st;
 	void *map = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(ElfW(Ehdr))) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -134,6 +134,25 @@ static uintptr_t executable_symbol(const char *name) {
 	return found;
 }
 
+// The runtime's own records, found in the executable's symbol table the
+// first time a crash needs them: runtime.fwdSig (each signal's handler from
+// before Go's) and runtime.crashFD (the descriptor debug.SetCrashOutput
+// set, or ^0). 0 when not found. Written by find_runtime_records; two
+// threads crashing at once write the same values.
+static uintptr_t runtime_fwd_sig;
+static uintptr_t runtime_crash_fd;
+static int runtime_records_looked_up;
+
+// [dying]
+static void find_runtime_records(void) {
+	if (__atomic_load_n(&runtime_records_looked_up, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	runtime_fwd_sig = executable_symbol("runtime.fwdSig");
+	runtime_crash_fd = executable_symbol("runtime.crashFD");
+	__atomic_store_n(&runtime_records_looked_up, 1, __ATOMIC_RELEASE);
+}
+
 // [dying] Whether a handler of someone else's was there before Go started:
 // the runtime forwards faults outside Go code to it (sigfwdgo), and that
 // must not change. The runtime's own record (runtime.fwdSig, a signal's
@@ -141,7 +160,8 @@ static uintptr_t executable_symbol(const char *name) {
 // what the constructor above saw is the next best thing (it misses
 // handlers installed by the executable's own constructors).
 static int has_handler_before_go(int i) {
-	uintptr_t fwd = executable_symbol("runtime.fwdSig");
+	find_runtime_records();
+	uintptr_t fwd = runtime_fwd_sig;
 	if (fwd != 0) {
 		uintptr_t handler;
 		if (cgosym_read_memory(&handler, fwd + (uintptr_t)handled_signals[i] * sizeof handler,
@@ -222,11 +242,27 @@ static void write_all(int fd, const char *buf, size_t len) {
 	}
 }
 
-// [signal] Writes the line to stderr and to the crash output file.
+// [dying] The crash output file: the one given to
+// cgosymbolizer_set_crash_output, else the runtime's (debug.SetCrashOutput;
+// both name the same file when SetCrashOutput of the Go package set them).
+static int crash_output(void) {
+	int fd = __atomic_load_n(&crash_output_fd, __ATOMIC_ACQUIRE);
+	if (fd >= 0 || runtime_crash_fd == 0) {
+		return fd;
+	}
+	uintptr_t runtime_fd;
+	if (cgosym_read_memory(&runtime_fd, runtime_crash_fd, sizeof runtime_fd) != 0 ||
+	    runtime_fd == ~(uintptr_t)0 || runtime_fd > INT32_MAX) {
+		return -1;
+	}
+	return (int)runtime_fd;
+}
+
+// [dying] Writes the line to stderr and to the crash output file.
 static void flush(void) {
 	write_all(STDERR_FILENO, line, line_len);
-	int fd = __atomic_load_n(&crash_output_fd, __ATOMIC_ACQUIRE);
-	if (fd >= 0) {
+	int fd = crash_output();
+	if (fd >= 0 && fd != STDERR_FILENO) {
 		write_all(fd, line, line_len);
 	}
 	line_len = 0;

@@ -13,10 +13,11 @@ import (
 
 // SetCrashOutput calls debug.SetCrashOutput(f, opts) and sends the
 // package's own crash reports (crashes on threads C created, which the
-// runtime cannot report) to f as well. The runtime keeps the descriptor
-// that debug.SetCrashOutput sets private, so calling debug.SetCrashOutput
-// alone leaves the package's reports on stderr only. As with the runtime,
-// f is duplicated: closing it afterwards is fine. A nil f stops the copy.
+// runtime cannot report) to f as well. debug.SetCrashOutput alone does that
+// too as long as the executable has its symbol table (the package finds the
+// runtime's private descriptor through it); a stripped binary needs this
+// function. As with the runtime, f is duplicated: closing it afterwards is
+// fine. A nil f stops the copy.
 func SetCrashOutput(f *os.File, opts debug.CrashOptions) error {
 	if err := debug.SetCrashOutput(f, opts); err != nil {
 		return err

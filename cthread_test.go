@@ -695,10 +695,10 @@ func TestCThreadHandlerOff(t *testing.T) {
 	})
 }
 
-// TestCThreadCrashOutput: with cgosymbolizer.SetCrashOutput, the report of
-// a C-thread crash reaches the file as well as stderr (the runtime keeps
-// the descriptor of debug.SetCrashOutput private, hence the package's own
-// function). Without the package the file stays empty.
+// TestCThreadCrashOutput: with debug.SetCrashOutput (found through the
+// runtime's symbol table) or cgosymbolizer.SetCrashOutput (for stripped
+// binaries), the report of a C-thread crash reaches the file as well as
+// stderr, once. Without the package the file stays empty.
 func TestCThreadCrashOutput(t *testing.T) {
 	t.Parallel()
 	if v := runtime.Version(); strings.HasPrefix(v, "go1.22") {
@@ -711,7 +711,9 @@ func TestCThreadCrashOutput(t *testing.T) {
 		report bool
 	}{
 		{"reported", nil, true},
+		{"reported-runtime", []string{"CTHREAD_CRASH_OUTPUT_VIA=runtime"}, true},
 		{"control-" + packageOff, []string{packageOff}, false},
+		{"control-runtime-" + packageOff, []string{"CTHREAD_CRASH_OUTPUT_VIA=runtime", packageOff}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -723,6 +725,9 @@ func TestCThreadCrashOutput(t *testing.T) {
 				t.Fatal(err)
 			}
 			const header = "goroutine 0 [C thread "
+			if n := strings.Count(string(data), header); n > 1 {
+				t.Fatalf("the report is in the crash output file %d times\n%s", n, data)
+			}
 			if got := strings.Contains(string(data), header); got != tc.report {
 				t.Fatalf("crash output file contains %q: %v, want %v\n--- file ---\n%s\n--- run ---\n%v", header, got, tc.report, data, r)
 			}

@@ -10,7 +10,9 @@ import (
 )
 
 // setCrashOutput sends crash reports to the file named by
-// CTHREAD_CRASH_OUTPUT too, when it is set.
+// CTHREAD_CRASH_OUTPUT too, when it is set: through the runtime's
+// debug.SetCrashOutput when CTHREAD_CRASH_OUTPUT_VIA=runtime, else through
+// cgosymbolizer.SetCrashOutput.
 func setCrashOutput() {
 	path := os.Getenv("CTHREAD_CRASH_OUTPUT")
 	if path == "" {
@@ -20,7 +22,11 @@ func setCrashOutput() {
 	if err != nil {
 		panic(err)
 	}
-	if err := cgosymbolizer.SetCrashOutput(f, debug.CrashOptions{}); err != nil {
+	set := cgosymbolizer.SetCrashOutput
+	if os.Getenv("CTHREAD_CRASH_OUTPUT_VIA") == "runtime" {
+		set = debug.SetCrashOutput
+	}
+	if err := set(f, debug.CrashOptions{}); err != nil {
 		panic(err)
 	}
 	f.Close() // SetCrashOutput keeps a duplicate
