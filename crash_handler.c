@@ -49,6 +49,10 @@ static struct sigaction go_action[NUM_HANDLED];
 // process.
 static int reporting;
 
+// Whether to have the runtime dump the goroutines after a report. Written
+// by cgosymbolizer_install_crash_handler, before the handler can run.
+static int dump_goroutines;
+
 // Frames walked to decide whose crash it is, and printed at most.
 #define MAX_WALK 256
 #define MAX_PRINT 100
@@ -541,6 +545,24 @@ static void die(int sig, const siginfo_t *info) {
 	_exit(128 + sig);
 }
 
+// [dying] SIGQUIT makes the runtime print every goroutine and exit, on one
+// of its own threads (this one blocks it). A program that handles SIGQUIT
+// itself (signal.Notify) swallows it: after 5 s this thread ends the
+// process itself.
+static void ask_runtime_for_goroutines(void) {
+	sigset_t quit;
+	sigemptyset(&quit);
+	sigaddset(&quit, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &quit, NULL);
+	put("cgosymbolizer: asking the Go runtime for its goroutines (SIGQUIT)\n\n");
+	flush();
+	kill(getpid(), SIGQUIT);
+	for (int waited = 0; waited < 500; waited++) {
+		struct timespec ten_ms = {0, 10000000L};
+		nanosleep(&ten_ms, NULL);
+	}
+}
+
 // [signal] Hands the signal to the handler that was there before ours.
 static void forward_to_go(int i, int sig, siginfo_t *info, void *uc) {
 	const struct sigaction *a = &go_action[i];
@@ -588,17 +610,21 @@ static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
 		}
 	} else {
 		report(sig, info, ucontext, pcs, n);
+		if (dump_goroutines) {
+			ask_runtime_for_goroutines();
+		}
 	}
 	die(sig, info);
 	errno = saved_errno;
 }
 
 // [normal]
-int cgosymbolizer_install_crash_handler(void) {
+int cgosymbolizer_install_crash_handler(int flags) {
 	static int installed;
 	if (installed) {
 		return 0;
 	}
+	dump_goroutines = (flags & CGOSYMBOLIZER_CRASH_GOROUTINES) != 0;
 	for (size_t i = 0; i < NUM_HANDLED; i++) {
 		if (sigaction(handled_signals[i], NULL, &go_action[i]) != 0) {
 			return -1;

@@ -740,3 +740,29 @@ func TestCThreadCrashOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestCThreadCrashGoroutines: with CGOSYMBOLIZER_CRASH_HANDLER=goroutines
+// the report is followed by the runtime's own dump of every goroutine
+// (asked for with SIGQUIT): main's goroutine, blocked in C joining the
+// crashed thread, with its C frames. The process then exits as the runtime
+// does after that dump, with status 2.
+func TestCThreadCrashGoroutines(t *testing.T) {
+	t.Parallel()
+	bin := buildProgram(t, progsDir, "./"+cthreadProg)
+	r := runProgram(t, bin, []string{"CGOSYMBOLIZER_CRASH_HANDLER=goroutines"}, "never-called-go")
+	if r.ExitCode != 2 || r.Signal != 0 {
+		t.Errorf("want exit status 2 (the runtime's, after its SIGQUIT dump); got %v", r)
+	}
+	report := strings.Index(r.Stderr, cthreadReportMark)
+	quit := strings.Index(r.Stderr, "SIGQUIT: quit\n")
+	if report < 0 || quit < report {
+		t.Fatalf("want the report, then the runtime's SIGQUIT dump\n%v", r)
+	}
+	dump := r.Stderr[quit:]
+	assertFrames(t, withoutCgoWrappers(parseFrames(dump)), []frame{
+		{Func: "run_cthread", File: "cthread.c", Line: cthreadLine(t, "MARK:run_joins")},
+		{Func: "runtime.cgocall"},
+		{Func: "main._Cfunc_run_cthread"},
+		{Func: "main.main", File: "main.go", Line: lineOf(t, cthreadProg, "main.go", "MARK:main_calls_run")},
+	}, r.String())
+}

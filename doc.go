@@ -29,7 +29,8 @@
 // A crash on a thread that C created, running only C code, which the runtime
 // cannot report, is reported by the package in the same format, and the
 // process then dies by the signal (CGOSYMBOLIZER_CRASH_HANDLER=off turns
-// that handler off). SetCrashOutput sends those reports to a file too.
+// that handler off; =goroutines adds the runtime's goroutine dump after the
+// report). Those reports also reach the file of debug.SetCrashOutput.
 //
 // Setting the environment variable CGOSYMBOLIZER=off when the program starts
 // leaves the runtime's tracebacks exactly as they are without the package.

@@ -38,7 +38,11 @@ func init() {
 		unsafe.Pointer(C.cgosymbolizer_traceback),
 		unsafe.Pointer(C.cgosymbolizer_context),
 		unsafe.Pointer(C.cgosymbolizer_symbolize))
-	if os.Getenv("CGOSYMBOLIZER_CRASH_HANDLER") != "off" {
-		C.cgosymbolizer_install_crash_handler()
+	switch os.Getenv("CGOSYMBOLIZER_CRASH_HANDLER") {
+	case "off":
+	case "goroutines":
+		C.cgosymbolizer_install_crash_handler(C.CGOSYMBOLIZER_CRASH_GOROUTINES)
+	default:
+		C.cgosymbolizer_install_crash_handler(0)
 	}
 }

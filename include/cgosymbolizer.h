@@ -116,9 +116,13 @@ void cgosymbolizer_symbolize(void *arg);
  * when a handler was installed before Go started (Go forwards to it). Call
  * it from normal code after cgosymbolizer_init, once the Go runtime runs
  * (from a Go init function). A handler installed later replaces ours.
+ * flags: 0, or CGOSYMBOLIZER_CRASH_GOROUTINES to have the runtime dump the
+ * goroutines after the report (it sends the process SIGQUIT; the process
+ * then exits as the runtime does after a SIGQUIT dump, status 2).
  * Returns 0, or -1 if sigaction failed.
  */
-int cgosymbolizer_install_crash_handler(void);
+#define CGOSYMBOLIZER_CRASH_GOROUTINES 1
+int cgosymbolizer_install_crash_handler(int flags);
 
 /*
  * cgosymbolizer_set_crash_output makes the crash handler also write its

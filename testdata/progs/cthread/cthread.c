@@ -169,7 +169,7 @@ int run_cthread(const char *mode, const char *path) {
 		return 2;
 	}
 	void *ret;
-	pthread_join(t, &ret);
+	pthread_join(t, &ret); /* MARK:run_joins */
 	return (int)(long)ret;
 }
 
