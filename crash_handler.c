@@ -575,6 +575,32 @@ static void forward_to_go(int i, int sig, siginfo_t *info, void *uc) {
 	}
 }
 
+// The report's frames; written only by the thread holding "reporting".
+static uintptr_t report_pcs[MAX_WALK];
+
+// [signal] Walks the faulting thread's stack into pcs; returns the number
+// of PCs and sets *whole_stack_is_c when the walk reached the thread's
+// outermost frame through C frames only.
+static size_t walk_faulting_thread(void *ucontext, uintptr_t *pcs, size_t max, int *whole_stack_is_c) {
+	struct cgosym_unwind_start start;
+	memset(&start, 0, sizeof start);
+	cgosym_regs_from_ucontext(ucontext, start.regs);
+	return cgosym_unwind(&start, pcs, max, whole_stack_is_c);
+}
+
+// [signal] Whether Go would stay silent about this fault. Its own frame
+// (a walk's worth of stack) is gone before Go's handler runs, which needs
+// the room on the 32 KiB signal stack.
+__attribute__((noinline)) static int go_cannot_report(int i, void *ucontext) {
+	if (ucontext == NULL) {
+		return 0;
+	}
+	uintptr_t pcs[MAX_WALK];
+	int whole_stack_is_c = 0;
+	(void)walk_faulting_thread(ucontext, pcs, MAX_WALK, &whole_stack_is_c);
+	return whole_stack_is_c && !has_handler_before_go(i);
+}
+
 // [dying] (for the crashes it reports) or [signal] (it only looks, then
 // forwards).
 static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
@@ -584,19 +610,7 @@ static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
 		errno = saved_errno;
 		return;
 	}
-	int ours = 0;
-	uintptr_t pcs[MAX_WALK];
-	size_t n = 0;
-	if (ucontext != NULL) {
-		struct cgosym_unwind_start start;
-		memset(&start, 0, sizeof start);
-		cgosym_regs_from_ucontext(ucontext, start.regs);
-		n = cgosym_unwind(&start, pcs, MAX_WALK, &ours);
-	}
-	if (ours && has_handler_before_go(i)) {
-		ours = 0;
-	}
-	if (!ours) {
+	if (!go_cannot_report(i, ucontext)) {
 		forward_to_go(i, sig, info, ucontext);
 		errno = saved_errno;
 		return;
@@ -609,7 +623,9 @@ static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
 			nanosleep(&ten_ms, NULL);
 		}
 	} else {
-		report(sig, info, ucontext, pcs, n);
+		int whole_stack_is_c;
+		size_t n = walk_faulting_thread(ucontext, report_pcs, MAX_WALK, &whole_stack_is_c);
+		report(sig, info, ucontext, report_pcs, n);
 		if (dump_goroutines) {
 			ask_runtime_for_goroutines();
 		}
