@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
 // Nested C->Go->C->Go calls on one thread take one slot each; deeper ones

@@ -43,25 +43,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
-// Calls on the crash path go through the GOT, which the dynamic linker
-// fills at load time (R_X86_64_GLOB_DAT), instead of lazily bound PLT
-// slots: no symbol resolution runs inside the signal handler.
-extern int socketpair(int, int, int, int[2]) __attribute__((noplt));
-extern pid_t vfork(void) __attribute__((noplt));
-extern int fcntl(int, int, ...) __attribute__((noplt));
-extern int execve(const char *, char *const[], char *const[]) __attribute__((noplt));
-extern void _exit(int) __attribute__((noplt));
-extern int close(int) __attribute__((noplt));
-extern int poll(struct pollfd *, nfds_t, int) __attribute__((noplt));
-extern ssize_t send(int, const void *, size_t, int) __attribute__((noplt));
-extern ssize_t recv(int, void *, size_t, int) __attribute__((noplt));
-extern int clock_gettime(clockid_t, struct timespec *) __attribute__((noplt));
-extern int nanosleep(const struct timespec *, struct timespec *) __attribute__((noplt));
-extern pid_t getpid(void) __attribute__((noplt));
-extern int kill(pid_t, int) __attribute__((noplt));
-extern long syscall(long, ...) __attribute__((noplt));
 
 extern char **environ;
 

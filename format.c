@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
 // [signal]

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
 #define PAGE_SIZE_MIN 4096

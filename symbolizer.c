@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <errno.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
 // The engine for this process, opened on first use in normal code. Written

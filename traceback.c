@@ -16,6 +16,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
 // [signal]

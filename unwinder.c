@@ -26,6 +26,7 @@
 #define UNW_REMOTE_ONLY
 #include <libunwind.h>
 
+#include "bind_now.h"
 #include "internal.h"
 
 // Exported by libunwind-x86_64 but declared in no header: searches a
