@@ -54,7 +54,9 @@ static int reporting;
 // by cgosymbolizer_install_crash_handler, before the handler can run.
 static int dump_goroutines;
 
-// Frames walked to decide whose crash it is, and printed at most.
+// Frames walked to decide whose crash it is (counted, not stored), kept for
+// the report, and printed at most.
+#define MAX_DECIDING_WALK 100000
 #define MAX_WALK 256
 #define MAX_PRINT 100
 
@@ -178,9 +180,6 @@ static int has_handler_before_go(int i) {
 		return 0;
 	}
 	const struct sigaction *a = &before_go[i];
-	if (a->sa_flags & SA_SIGINFO) {
-		return a->sa_sigaction != NULL;
-	}
 	return a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN;
 }
 
@@ -232,10 +231,16 @@ static void put_dec(long v) {
 // -1 for none. Written by cgosymbolizer_set_crash_output.
 static int crash_output_fd = -1;
 
-// [signal] Writes all of buf to fd, retrying short writes.
+// [signal] Writes all of buf to fd, retrying short writes; gives up on a
+// descriptor that cannot take more within a second (a full pipe nobody
+// reads, a stopped terminal): the process must still end.
 static void write_all(int fd, const char *buf, size_t len) {
 	size_t off = 0;
 	while (off < len) {
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		if (poll(&p, 1, 1000) == 0) {
+			return;
+		}
 		ssize_t w = write(fd, buf + off, len - off);
 		if (w < 0 && errno == EINTR) {
 			continue;
@@ -487,6 +492,7 @@ static void put_frames(const uintptr_t *pcs, size_t n) {
 
 // [dying]
 static void report(int sig, const siginfo_t *info, const ucontext_t *uc, const uintptr_t *pcs, size_t n) {
+	find_runtime_records(); // for crash_output
 	long tid = syscall(SYS_gettid);
 	put(signal_title(sig));
 	put("\nPC=");
@@ -497,7 +503,7 @@ static void report(int sig, const siginfo_t *info, const ucontext_t *uc, const u
 	put_hex((uintptr_t)info->si_addr);
 	put("\nfault: ");
 	put_code(sig, info->si_code);
-	if (info->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS)) {
+	if (info->si_code > 0 && info->si_code != SI_KERNEL && (sig == SIGSEGV || sig == SIGBUS)) {
 		put(" at ");
 		put_hex((uintptr_t)info->si_addr);
 		put(", ");
@@ -535,7 +541,9 @@ static void die(int sig, const siginfo_t *info) {
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
-	if (info->si_code > 0 && sig != SIGABRT) {
+	// Raised by the faulting instruction itself, it will be raised again;
+	// an asynchronous machine-check report (BUS_MCEERR_AO) will not.
+	if (info->si_code > 0 && sig != SIGABRT && !(sig == SIGBUS && info->si_code == BUS_MCEERR_AO)) {
 		return;
 	}
 	sigset_t set;
@@ -546,18 +554,16 @@ static void die(int sig, const siginfo_t *info) {
 	_exit(128 + sig);
 }
 
-// [dying] SIGQUIT makes the runtime print every goroutine and exit, on one
-// of its own threads (this one blocks it). A program that handles SIGQUIT
-// itself (signal.Notify) swallows it: after 5 s this thread ends the
-// process itself.
+// [dying] SIGQUIT makes the runtime print every goroutine and exit. It is
+// sent to the main thread, which is always one of Go's (sent to the
+// process, it could land on a C thread, where Go dies without a dump). A
+// program that handles SIGQUIT itself (signal.Notify) gets it instead,
+// which is why this is an option; if nothing ends the process within 5 s,
+// this thread does.
 static void ask_runtime_for_goroutines(void) {
-	sigset_t quit;
-	sigemptyset(&quit);
-	sigaddset(&quit, SIGQUIT);
-	pthread_sigmask(SIG_BLOCK, &quit, NULL);
 	put("cgosymbolizer: asking the Go runtime for its goroutines (SIGQUIT)\n\n");
 	flush();
-	kill(getpid(), SIGQUIT);
+	syscall(SYS_tgkill, getpid(), getpid(), SIGQUIT);
 	for (int waited = 0; waited < 500; waited++) {
 		struct timespec ten_ms = {0, 10000000L};
 		nanosleep(&ten_ms, NULL);
@@ -567,12 +573,16 @@ static void ask_runtime_for_goroutines(void) {
 // [signal] Hands the signal to the handler that was there before ours.
 static void forward_to_go(int i, int sig, siginfo_t *info, void *uc) {
 	const struct sigaction *a = &go_action[i];
-	if (a->sa_flags & SA_SIGINFO) {
-		a->sa_sigaction(sig, info, uc);
-	} else if (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN) {
-		a->sa_handler(sig);
-	} else {
+	if (a->sa_handler == SIG_IGN && info->si_code <= 0) {
+		return; // sent, and ignored: done with
+	}
+	if (a->sa_handler == SIG_DFL || a->sa_handler == SIG_IGN) {
+		// The kernel would not let a fault be ignored either.
 		die(sig, info);
+	} else if (a->sa_flags & SA_SIGINFO) {
+		a->sa_sigaction(sig, info, uc);
+	} else {
+		a->sa_handler(sig);
 	}
 }
 
@@ -589,16 +599,22 @@ static size_t walk_faulting_thread(void *ucontext, uintptr_t *pcs, size_t max, i
 	return cgosym_unwind(&start, pcs, max, whole_stack_is_c);
 }
 
-// [signal] Whether Go would stay silent about this fault. Its own frame
-// (a walk's worth of stack) is gone before Go's handler runs, which needs
-// the room on the 32 KiB signal stack.
+// [signal] Whether Go would stay silent about this fault. A thread without
+// an alternate signal stack never ran Go (Go gives each of its threads one,
+// and a C thread keeps Go's after calling Go); otherwise the whole stack is
+// walked, however deep, counting frames only. Its own frame is gone before
+// Go's handler runs, which needs the room on the 32 KiB signal stack.
 __attribute__((noinline)) static int go_cannot_report(int i, void *ucontext) {
 	if (ucontext == NULL) {
 		return 0;
 	}
-	uintptr_t pcs[MAX_WALK];
 	int whole_stack_is_c = 0;
-	(void)walk_faulting_thread(ucontext, pcs, MAX_WALK, &whole_stack_is_c);
+	stack_t ss;
+	if (sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_DISABLE)) {
+		whole_stack_is_c = 1;
+	} else {
+		(void)walk_faulting_thread(ucontext, NULL, MAX_DECIDING_WALK, &whole_stack_is_c);
+	}
 	return whole_stack_is_c && !has_handler_before_go(i);
 }
 
@@ -612,14 +628,15 @@ static void handle_fatal_signal(int sig, siginfo_t *info, void *ucontext) {
 		return;
 	}
 	if (!go_cannot_report(i, ucontext)) {
-		forward_to_go(i, sig, info, ucontext);
 		errno = saved_errno;
+		forward_to_go(i, sig, info, ucontext);
 		return;
 	}
 	if (__atomic_exchange_n(&reporting, 1, __ATOMIC_ACQ_REL) != 0) {
 		// Another thread is reporting and will end the process; give it
-		// 15 s, then end it from here.
-		for (int waited = 0; waited < 1500; waited++) {
+		// 20 s (the symbolizer's 10 s budget, the goroutine dump's 5 s, and
+		// a margin), then end it from here.
+		for (int waited = 0; waited < 2000; waited++) {
 			struct timespec ten_ms = {0, 10000000L};
 			nanosleep(&ten_ms, NULL);
 		}

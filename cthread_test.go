@@ -136,6 +136,7 @@ type cthreadCase struct {
 	fault  func(rep cthreadReport, args []string) error
 	frames func(t *testing.T) []frame // our C frames, innermost first, ending in worker_main
 	atPC   bool                       // the first frame's pc is the signal's PC (a fault, not a raise)
+	libc   bool                       // libc's frames come before ours (raise, abort)
 	inline [][2]int                   // frame pairs that must share a PC
 	stdout []string                   // more text the program must have printed
 }
@@ -212,6 +213,7 @@ func cthreadCases() []cthreadCase {
 			// 4. abort(): sent by tgkill; libc's raise/abort frames come
 			// first, then ours.
 			mode:  "abort",
+			libc:  true,
 			sig:   syscall.SIGABRT,
 			title: "SIGABRT: abort",
 			fault: faultContains("SI_TKILL"),
@@ -249,6 +251,21 @@ func cthreadCases() []cthreadCase {
 				}
 			},
 			atPC: true,
+		},
+		{
+			// A call through a NULL function pointer: the signal's PC is 0,
+			// where no code is; the walk goes on from the return address
+			// on top of the stack, so the caller is the first frame.
+			mode:  "null-call",
+			sig:   syscall.SIGSEGV,
+			title: "SIGSEGV: segmentation violation",
+			fault: faultContains("SEGV_MAPERR"),
+			frames: func(t *testing.T) []frame {
+				return []frame{
+					cthreadFrame(t, "null_call_leaf", "MARK:null_call"),
+					cthreadFrame(t, "worker_main", "MARK:worker_calls_null_call"),
+				}
+			},
 		},
 		{
 			// Integer division by zero.
@@ -364,7 +381,7 @@ func checkCThreadReport(t *testing.T, bin string, r result, c cthreadCase, args 
 		if at != 0 || rep.Frames[0].PC != rep.PC {
 			t.Errorf("the first frame must be %v at the signal's PC=%#x; frames start at %d with %v\n%v", want[0], rep.PC, at, rep.Frames[0], r)
 		}
-	} else if at == 0 {
+	} else if c.libc && at == 0 {
 		t.Errorf("want libc's frames (raise, abort) before %v; it is the first frame\n%v", want[0], r)
 	}
 	for _, p := range c.inline {
@@ -765,4 +782,33 @@ func TestCThreadCrashGoroutines(t *testing.T) {
 		{Func: "main._Cfunc_run_cthread"},
 		{Func: "main.main", File: "main.go", Line: lineOf(t, cthreadProg, "main.go", "MARK:main_calls_run")},
 	}, r.String())
+}
+
+// TestCThreadCrashDeepStack: a C thread 300 frames deep is still told
+// apart from Go's threads (the deciding walk is not capped), reported with
+// its innermost frames, and the rest elided as the runtime does.
+func TestCThreadCrashDeepStack(t *testing.T) {
+	t.Parallel()
+	bin := buildProgram(t, progsDir, "./"+cthreadProg)
+	r := runProgram(t, bin, nil, "deep")
+	checkDiedBy(t, r, syscall.SIGSEGV)
+	report := strings.Index(r.Stderr, cthreadReportMark)
+	if report < 0 {
+		t.Fatalf("no report\n%v", r)
+	}
+	frames := parseFrames(r.Stderr[report:])
+	want := []frame{
+		cthreadFrame(t, "crash_store", "MARK:store_fault"),
+		cthreadFrame(t, "crash_leaf", "MARK:leaf_calls_store"),
+		cthreadFrame(t, "deep_recurse", "MARK:deep_calls_crash"),
+		cthreadFrame(t, "deep_recurse", "MARK:deep_recurses"),
+		cthreadFrame(t, "deep_recurse", "MARK:deep_recurses"),
+	}
+	if indexFrames(frames, want) != 0 {
+		assertFrames(t, frames, want, r.String())
+		t.Fatalf("the report must start with %v", want[0])
+	}
+	if !strings.Contains(r.Stderr, "...additional frames elided...\n") {
+		t.Errorf("no \"...additional frames elided...\" line after the frames printed\n%v", r)
+	}
 }

@@ -112,7 +112,10 @@ struct cgosym_unwind_start {
  * (frame 0 exact, callers return address - 1, exact again after a signal
  * frame). Stops at the first frame without unwind information, which is
  * where Go code begins; never writes a PC of Go code. Returns the number of
- * PCs written; does not write the terminating 0. *reached_end (if not NULL)
+ * PCs written; does not write the terminating 0; with buf NULL, counts
+ * frames without storing them. When frame 0 lies where no code is (a call
+ * through a bad function pointer), the walk goes on from the return address
+ * on top of the stack. *reached_end (if not NULL)
  * tells whether the walk reached the outermost frame of the thread, i.e.
  * the whole stack is C code: no Go code and no frame without unwind info. */
 size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, size_t max,

@@ -242,6 +242,12 @@ static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t
 	return -UNW_ENOINFO;
 }
 
+// [signal] Whether pc is in some loaded object (else no code is there).
+static int in_any_module(uintptr_t pc) {
+	struct dl_find_object dlfo;
+	return _dl_find_object((void *)pc, &dlfo) == 0;
+}
+
 // [signal] Whether pc is in the main executable, where Go's code lives too.
 static int in_main_executable(uintptr_t pc) {
 	struct dl_find_object dlfo;
@@ -272,10 +278,41 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 	int skip = start->skip;
 	int exact = 1; // frame 0, and the frame after a signal frame
 	uintptr_t prev_sp = 0;
+	struct cgosym_unwind_start from_caller;
 	for (int frame = 0; n < max; frame++) {
 		unw_word_t ip, sp;
-		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0 ||
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 ||
 		    unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0) {
+			break;
+		}
+		if (frame == 0 && skip == 0 && !in_any_module(ip)) {
+			// A call through a NULL or garbage function pointer: the
+			// signal landed where no code is, and the caller's return
+			// address is on top of the stack. Report the address (unless
+			// 0, which would end the list), then walk on from the caller.
+			uintptr_t return_address;
+			if (cgosym_read_memory(&return_address, sp, sizeof return_address) != 0 ||
+			    !in_any_module(return_address)) {
+				break;
+			}
+			if (ip != 0) {
+				if (buf != NULL) {
+					buf[n] = ip;
+				}
+				n++;
+			}
+			from_caller = *start;
+			from_caller.regs[CGOSYM_REG_RIP] = return_address;
+			from_caller.regs[CGOSYM_REG_RSP] = sp + sizeof return_address;
+			w.start = &from_caller;
+			if (unw_init_remote(&cursor, address_space, &w) < 0) {
+				break;
+			}
+			exact = 0;
+			prev_sp = sp;
+			continue;
+		}
+		if (ip == 0) {
 			break;
 		}
 		// Unwind info that lies can send the walk in circles: the stack
@@ -301,14 +338,20 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 			// exact PC where a signal landed is still worth reporting if it
 			// cannot be Go's, i.e. outside the main executable.
 			if (frame == 0 && skip == 0 && exact && !in_main_executable(pc)) {
-				buf[n++] = pc;
+				if (buf != NULL) {
+					buf[n] = pc;
+				}
+				n++;
 			}
 			break;
 		}
 		if (skip > 0) {
 			skip--;
 		} else {
-			buf[n++] = pc;
+			if (buf != NULL) {
+				buf[n] = pc;
+			}
+			n++;
 		}
 		if (step <= 0) {
 			// 0: the outermost frame (its return address is undefined,

@@ -50,6 +50,27 @@ NOINLINE int fpe_leaf(int d) {
 	return 1000 / d; /* MARK:fpe_divide */
 }
 
+// Calls through a NULL function pointer: the signal lands at address 0,
+// with this function's return address on top of the stack.
+void (*volatile cthread_null_function)(void) = NULL;
+
+NOINLINE void null_call_leaf(void) {
+	cthread_null_function(); /* MARK:null_call */
+	cthread_sink++;
+}
+
+// Recurses depth frames deep (more than the report prints), then writes
+// through NULL.
+NOINLINE int deep_recurse(int depth) {
+	if (depth == 0) {
+		crash_leaf(cthread_null); /* MARK:deep_calls_crash */
+		return 0;
+	}
+	int r = deep_recurse(depth - 1); /* MARK:deep_recurses */
+	cthread_sink += r; // after the call: no loop, no tail call
+	return r + depth;
+}
+
 NOINLINE void ill_leaf(void) {
 	__builtin_trap(); /* MARK:ill_trap */
 }
@@ -85,7 +106,7 @@ NOINLINE int sigbus_leaf(const char *path) {
 	return 1;
 }
 
-enum mode { NEVER_CALLED_GO, CALLED_GO_ONCE, ABORT, SIGBUS_MODE, SIGFPE_MODE, SIGILL_MODE, GO_FAULT_IN_CALLBACK, CRASH_IN_NESTED_CGO };
+enum mode { NEVER_CALLED_GO, CALLED_GO_ONCE, ABORT, SIGBUS_MODE, SIGFPE_MODE, SIGILL_MODE, GO_FAULT_IN_CALLBACK, CRASH_IN_NESTED_CGO, NULL_CALL, DEEP };
 
 struct job {
 	enum mode mode;
@@ -127,6 +148,12 @@ NOINLINE void *worker_main(void *arg) {
 	case CRASH_IN_NESTED_CGO:
 		goCallsCrash(); /* MARK:worker_calls_go_crash */
 		break;
+	case NULL_CALL:
+		null_call_leaf(); /* MARK:worker_calls_null_call */
+		break;
+	case DEEP:
+		rc = deep_recurse(300); /* MARK:worker_calls_deep */
+		break;
 	}
 	cthread_sink++;
 	say("cthread: worker returned without crashing\n");
@@ -148,6 +175,8 @@ int run_cthread(const char *mode, const char *path) {
 		{"sigill", SIGILL_MODE},
 		{"go-fault-in-callback", GO_FAULT_IN_CALLBACK},
 		{"crash-in-nested-cgo", CRASH_IN_NESTED_CGO},
+		{"null-call", NULL_CALL},
+		{"deep", DEEP},
 	};
 	static struct job job;
 	size_t i;

@@ -11,6 +11,8 @@
 //	cthread go-fault-in-callback  the thread calls Go, which recovers from a nil dereference; exits 0
 //	cthread crash-in-nested-cgo   the thread calls Go, which calls C, which writes through NULL:
 //	                              a crash on a thread running Go, which the runtime reports
+//	cthread null-call             a call through a NULL function pointer
+//	cthread deep                  300 frames of recursion, then the NULL write
 //
 // With CTHREAD_CRASH_OUTPUT=FILE (Go 1.23 and later), crash reports go to
 // FILE too, through cgosymbolizer.SetCrashOutput.
