@@ -197,6 +197,7 @@ type process struct {
 	stdout  bytes.Buffer
 	stderr  bytes.Buffer
 	start   time.Time
+	timeout time.Duration // programTimeout unless a test sets a longer one before Wait
 	done    chan struct{}
 	waitErr error
 	waited  bool
@@ -218,7 +219,7 @@ func startProgram(t testing.TB, bin string, env []string, args ...string) *proce
 	}
 	cmd.Env = append(cmd.Env, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &process{t: t, cmd: cmd, done: make(chan struct{})}
+	p := &process{t: t, cmd: cmd, timeout: programTimeout, done: make(chan struct{})}
 	cmd.Stdout = &p.stdout
 	cmd.Stderr = &p.stderr
 	// A helper child that outlives the program and keeps the pipes open
@@ -247,12 +248,11 @@ func (p *process) killGroup() {
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 }
 
-// Wait waits for the program to end, at most programTimeout after it
-// started; past that it kills the process group and fails the test (with
+// Wait waits for the program to end, at most p.timeout after it started; past that it kills the process group and fails the test (with
 // the output so far). Every process of the group is killed afterwards too.
 func (p *process) Wait() result {
 	p.t.Helper()
-	timer := time.NewTimer(time.Until(p.start.Add(programTimeout)))
+	timer := time.NewTimer(time.Until(p.start.Add(p.timeout)))
 	defer timer.Stop()
 	timedOut := false
 	select {
@@ -281,7 +281,7 @@ func (p *process) Wait() result {
 	}
 	if timedOut {
 		p.t.Fatalf("%s %q did not end within %v; killed its process group.\n%v",
-			p.cmd.Path, p.cmd.Args[1:], programTimeout, r)
+			p.cmd.Path, p.cmd.Args[1:], p.timeout, r)
 	}
 	return r
 }
