@@ -12,7 +12,7 @@ C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 BUILD_PACKAGES := gcc libc6-dev libunwind-dev libdw-dev
 LINT_PACKAGES  := cppcheck clang-tidy
 
-.PHONY: help deps lint-deps demo test go-test bench soak lint test-go-oldest test-go-matrix
+.PHONY: help deps lint-deps demo test go-test test-ubsan bench soak lint test-go-oldest test-go-matrix
 
 help:
 	@echo "make demo            build and run testdata/demo: C frames in debug.Stack and in a crash dump"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-go-matrix  the tests under $(OLDEST_GO) (the oldest supported Go), then the current Go"
 	@echo "make test-go-oldest  the tests under $(OLDEST_GO) only"
 	@echo "make bench           callback, unwinding and symbolization costs, with the package on and off"
+	@echo "make test-ubsan       the tests with the package's C built to trap on undefined behaviour"
 	@echo "make soak            the soak test for SOAK_SECONDS (default 300) instead of 20 s: before a release"
 	@echo "make lint            go vet, gcc -Wall -Wextra -Werror, cppcheck and clang-tidy on the C files"
 	@echo "make deps            install (as root) or name the Debian packages the build needs"
@@ -75,6 +76,12 @@ test-go-matrix: test-go-oldest go-test
 # package on and off, unwinding per C frame, symbolization cold and warm.
 bench: deps
 	cd testdata/bench && $(GO) build -o bin/bench . && ./bin/bench && CGOSYMBOLIZER=off ./bin/bench
+
+# The whole suite with the package's C files (only those: see sanitize.go)
+# trapping on undefined behaviour. cgo's flag allow-list needs telling.
+test-ubsan: deps
+	CGO_CFLAGS_ALLOW='-fsanitize-undefined-trap-on-error|-fno-sanitize-recover=all' \
+		GOFLAGS=-tags=cgosymbolizer_ubsan $(GO) test -count=1 -timeout 30m ./...
 
 # The soak test of `make test`, run for minutes.
 SOAK_SECONDS ?= 300
