@@ -1,0 +1,1 @@
+void rss_top(void);
