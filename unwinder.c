@@ -327,10 +327,15 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 			break;
 		}
 		prev_sp = sp;
-		uintptr_t pc = exact ? ip : ip - 1;
 
 		w.no_info = 0;
 		int step = unw_step(&cursor);
+		// After unw_step, unw_is_signal_frame describes the frame stepped
+		// from. A signal trampoline was never called (the kernel pushed its
+		// address), and the frame it returns to was interrupted, not
+		// calling: both PCs are exact, not return address - 1.
+		int signal_frame = step > 0 && unw_is_signal_frame(&cursor) > 0;
+		uintptr_t pc = exact || signal_frame ? ip : ip - 1;
 		if (w.no_info) {
 			// No unwind information for this frame: Go code (the walk has
 			// reached runtime.asmcgocall or the like) or assembly without
@@ -361,10 +366,7 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 			}
 			break;
 		}
-		// After unw_step, unw_is_signal_frame describes the frame stepped
-		// from: a signal trampoline's caller was interrupted, not calling,
-		// so its PC is exact.
-		exact = unw_is_signal_frame(&cursor) > 0;
+		exact = signal_frame;
 	}
 	return n;
 }
