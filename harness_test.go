@@ -449,8 +449,18 @@ func isIdentByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
+// libcFrame, as a want frame's Func, matches one of glibc's thread-start
+// frames (start_thread, clone3), named or not.
+const libcFrame = "<libc thread start>"
+
 // frameMatches reports whether got satisfies w (see the file comment).
 func frameMatches(got, w frame) bool {
+	if w.Func == libcFrame {
+		// glibc's thread-start frames are named only with its debug info
+		// (libc6-dbg); without it they are "/path/libc.so.6+0xOFF".
+		return got.Func == "start_thread" || got.Func == "clone3" || got.Func == "clone" ||
+			strings.Contains(got.Func, "/libc.so")
+	}
 	if prefix, ok := strings.CutSuffix(w.Func, "*"); ok {
 		if !strings.HasPrefix(got.Func, prefix) {
 			return false
