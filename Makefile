@@ -9,7 +9,7 @@ C_SOURCES := $(wildcard *.c)
 C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 
 # The packages the library needs to build, and the lint tools.
-BUILD_PACKAGES := gcc libc6-dev libunwind-dev libdw-dev
+BUILD_PACKAGES := gcc g++ libc6-dev libunwind-dev libdw-dev util-linux
 LINT_PACKAGES  := cppcheck clang-tidy
 
 .PHONY: help deps lint-deps demo test go-test test-ubsan bench soak lint test-go-oldest test-go-matrix
