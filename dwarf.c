@@ -9,11 +9,14 @@
 // is not built thread-safe, and 8 threads doing cold lookups without a lock
 // crashed 10 runs out of 10 (shared/notes/symbolization.md).
 
+#include <gelf.h>
 #include <link.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dwarf_internal.h"
 
@@ -24,7 +27,13 @@ static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
 // pprof asks for the same PCs again and again; a hit costs a hash probe
 // and a copy. 4-way probing into a fixed table bounds memory at
 // 2^16 entries without any list upkeep.
+// Tests may shrink the table (testdata/fuzz builds 64 slots: a fresh
+// engine per input, and evictions exercised).
+#ifdef CGOSYM_DWARF_CACHE_BITS
+#define CACHE_BITS CGOSYM_DWARF_CACHE_BITS
+#else
 #define CACHE_BITS 16
+#endif
 #define CACHE_SLOTS (1u << CACHE_BITS)
 #define CACHE_WAYS 4
 
@@ -145,10 +154,34 @@ static struct cgosym_dwarf_module *find_module(struct cgosym_dwarf *d, uintptr_t
 // [normal]
 void cgosym_dwarf_free_module(struct cgosym_dwarf_module *m) {
 	cgosym_dwarf_free_index(m);
-	free(m->debug_path);
-	free(m->alt_name);
-	free(m->alt_build_id);
+	if (m->main_fd >= 0) {
+		close(m->main_fd);
+	}
+	free(m->main_file_name);
 	free(m);
+}
+
+// [normal]
+struct cgosym_dwarf_module *cgosym_dwarf_new_module(struct cgosym_dwarf *d) {
+	struct cgosym_dwarf_module *m = calloc(1, sizeof *m);
+	if (m != NULL) {
+		m->owner = d;
+		m->main_fd = m->debug_fd = m->alt_fd = -1;
+	}
+	return m;
+}
+
+// [normal]
+void cgosym_dwarf_attach(struct cgosym_dwarf_module *m) {
+	void **userdata = NULL;
+	Dwarf_Addr start = 0, end = 0;
+	if (dwfl_module_info(m->dm, &userdata, &start, &end, NULL, NULL, NULL, NULL) == NULL) {
+		m->dm = NULL;
+		return;
+	}
+	*userdata = m;
+	m->lo = (uintptr_t)start;
+	m->hi = (uintptr_t)end;
 }
 
 // [normal]
@@ -159,7 +192,7 @@ static struct cgosym_dwarf *new_engine(pid_t pid) {
 	}
 	d->pid = pid;
 	d->callbacks.find_elf = cgosym_dwarf_find_elf;
-	d->callbacks.find_debuginfo = cgosym_dwarf_find_debuginfo;
+	d->callbacks.find_debuginfo = cgosym_dwarf_no_debuginfo;
 	d->dwfl = dwfl_begin(&d->callbacks);
 	if (d->dwfl == NULL) {
 		free(d);
@@ -246,12 +279,11 @@ static int collect_pid_module(Dwfl_Module *dm, void **userdata, const char *name
 		d->mods = n;
 		c->cap = ncap;
 	}
-	struct cgosym_dwarf_module *m = calloc(1, sizeof *m);
+	struct cgosym_dwarf_module *m = cgosym_dwarf_new_module(d);
 	if (m == NULL) {
 		c->failed = 1;
 		return DWARF_CB_ABORT;
 	}
-	m->owner = d;
 	m->dm = dm;
 	if (strncmp(name, "[vdso", 5) == 0) {
 		m->is_vdso = 1;
@@ -313,6 +345,110 @@ struct cgosym_dwarf *cgosym_dwarf_open_pid(pid_t pid) {
 	return d;
 }
 
+// ---- ELF files named by the caller ----
+
+// [normal]
+struct cgosym_dwarf *cgosym_dwarf_open_files(void) {
+	pthread_mutex_lock(&engine_mu);
+	struct cgosym_dwarf *d = new_engine(-1);
+	pthread_mutex_unlock(&engine_mu);
+	return d;
+}
+
+// [normal] The span the file's PT_LOAD segments take at base; 0 if none.
+static int file_span(Elf *elf, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
+	size_t phnum;
+	if (elf_getphdrnum(elf, &phnum) != 0) {
+		return 0;
+	}
+	GElf_Addr l = UINT64_MAX, h = 0;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL || ph.p_type != PT_LOAD || ph.p_memsz == 0) {
+			continue;
+		}
+		GElf_Addr align = ph.p_align > 1 && (ph.p_align & (ph.p_align - 1)) == 0 ? ph.p_align : 1;
+		if ((ph.p_vaddr & ~(align - 1)) < l) {
+			l = ph.p_vaddr & ~(align - 1);
+		}
+		if (ph.p_vaddr + ph.p_memsz > h && ph.p_vaddr + ph.p_memsz > ph.p_vaddr) {
+			h = ph.p_vaddr + ph.p_memsz;
+		}
+	}
+	if (l >= h || h - l > UINTPTR_MAX - base) {
+		return 0;
+	}
+	*lo = base + l;
+	*hi = base + h;
+	return 1;
+}
+
+// [normal]
+int cgosym_dwarf_add_file(struct cgosym_dwarf *d, const char *path, uintptr_t base) {
+	if (d == NULL || d->pid != -1 || path == NULL) {
+		return -1;
+	}
+	struct stat st;
+	int fd = cgosym_dwarf_open_regular(path, &st);
+	if (fd < 0) {
+		return -1;
+	}
+	uintptr_t lo = 0, hi = 0;
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	int ok = elf != NULL && elf_kind(elf) == ELF_K_ELF && file_span(elf, base, &lo, &hi);
+	if (elf != NULL) {
+		elf_end(elf);
+	}
+	char *real = ok ? realpath(path, NULL) : NULL;
+	pthread_mutex_lock(&engine_mu);
+	struct cgosym_dwarf_module *m = NULL;
+	for (size_t i = 0; i < d->n_mods && ok; i++) {
+		ok = hi <= d->mods[i]->lo || lo >= d->mods[i]->hi;
+	}
+	struct cgosym_dwarf_module **mods = ok ? realloc(d->mods, (d->n_mods + 1) * sizeof *mods) : NULL;
+	if (mods != NULL) {
+		d->mods = mods;
+		m = cgosym_dwarf_new_module(d);
+	}
+	if (m != NULL) {
+		m->name = cgosym_dwarf_intern_str(real != NULL ? real : path);
+		m->main_file_name = strdup(path);
+		m->bias = base;
+		m->bias_known = 1;
+		dwfl_report_begin_add(d->dwfl);
+		m->dm = m->main_file_name ? dwfl_report_module(d->dwfl, m->name, lo, hi) : NULL;
+		dwfl_report_end(d->dwfl, NULL, NULL);
+		if (m->dm != NULL) {
+			cgosym_dwarf_attach(m);
+		}
+		if (m->dm == NULL) {
+			cgosym_dwarf_free_module(m);
+			m = NULL;
+		} else {
+			m->main_fd = fd;
+			fd = -1;
+			d->mods[d->n_mods++] = m;
+			cgosym_dwarf_sort_modules(d);
+		}
+	}
+	pthread_mutex_unlock(&engine_mu);
+	free(real);
+	if (fd >= 0) {
+		close(fd);
+	}
+	return m != NULL ? 0 : -1;
+}
+
+// [normal]
+void cgosym_dwarf_close(struct cgosym_dwarf *d) {
+	if (d == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&engine_mu);
+	free_engine(d);
+	pthread_mutex_unlock(&engine_mu);
+}
+
 // ---- Lookup ----
 
 struct counts {
@@ -329,6 +465,19 @@ static int counts_cb(struct dl_phdr_info *info, size_t size, void *arg) {
 		c->ok = 1;
 	}
 	return 1;
+}
+
+// [normal] "path+0xoffset" from the loader, for a PC in an object that
+// could not be reported (its program headers unreadable: a file truncated
+// in place since it was loaded).
+static int loader_module_offset(uintptr_t pc, struct cgosym_frame *out) {
+	char buf[512];
+	if (cgosym_format_module_offset(buf, sizeof buf, pc) != 0) {
+		return 0;
+	}
+	memset(out, 0, sizeof *out);
+	out->function = cgosym_dwarf_intern_str(buf);
+	return out->function != NULL;
 }
 
 // [normal]
@@ -357,13 +506,16 @@ int cgosym_dwarf_lookup(struct cgosym_dwarf *d, uintptr_t pc, struct cgosym_fram
 		n = copy_frames(r->f, r->n, out, max);
 	} else {
 		struct cgosym_dwarf_module *m = find_module(d, pc);
+		struct cgosym_frame frames[CGOSYM_MAX_INLINE];
+		int got = 0;
 		if (m != NULL) {
-			struct cgosym_frame frames[CGOSYM_MAX_INLINE];
-			int got = cgosym_dwarf_describe(m, pc, frames, CGOSYM_MAX_INLINE);
-			if (got > 0) {
-				cache_put(d, pc, frames, got);
-				n = copy_frames(frames, got, out, max);
-			}
+			got = cgosym_dwarf_describe(m, pc, frames, CGOSYM_MAX_INLINE);
+		} else if (d->pid == 0) {
+			got = loader_module_offset(pc, frames);
+		}
+		if (got > 0) {
+			cache_put(d, pc, frames, got);
+			n = copy_frames(frames, got, out, max);
 		}
 	}
 	pthread_mutex_unlock(&engine_mu);

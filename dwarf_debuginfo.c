@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <elfutils/libdwelf.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,42 @@ static void add_debug_dir(struct cgosym_dwarf *d, const char *dir, size_t len) {
 static const char *debug_dirs_env;
 static int debug_dirs_env_read;
 
+// The memory cap on DWARF held in memory, in bytes; 0: none. Written by
+// cgosym_dwarf_read_environment, read-only afterwards.
+static uint64_t memory_cap = (uint64_t)512 << 20;
+
+// DWARF bytes held by all engines' modules now. Guarded by the engine's
+// mutex, like everything in the engine.
+static uint64_t memory_used;
+
+// [normal] Parses CGOSYMBOLIZER_MAX_MEMORY: a byte count with an optional
+// K, M or G suffix, or "off"; anything else keeps the default and says so.
+static void read_memory_cap(const char *env) {
+	if (env == NULL || *env == '\0') {
+		return;
+	}
+	if (strcmp(env, "off") == 0) {
+		memory_cap = 0;
+		return;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(env, &end, 10);
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	default: break;
+	}
+	if (errno != 0 || end == env || *end != '\0' || v == 0 || v > (~0ull >> shift)) {
+		dprintf(2, "cgosymbolizer: CGOSYMBOLIZER_MAX_MEMORY=%s not understood (want e.g. 512M or off); the cap stays %llu MiB\n",
+			env, (unsigned long long)(memory_cap >> 20));
+		return;
+	}
+	memory_cap = (uint64_t)v << shift;
+}
+
 // [normal] secure_getenv: a set-uid program must not be steered into
 // reading files an unprivileged user chose.
 void cgosym_dwarf_read_environment(void) {
@@ -56,7 +93,52 @@ void cgosym_dwarf_read_environment(void) {
 	}
 	const char *env = secure_getenv("CGOSYMBOLIZER_DEBUG_DIRS");
 	debug_dirs_env = env != NULL ? strdup(env) : NULL;
+	read_memory_cap(secure_getenv("CGOSYMBOLIZER_MAX_MEMORY"));
 	debug_dirs_env_read = 1;
+}
+
+// [normal] bytes as "12 MiB" or "900 KiB", rounded up.
+static void format_size(char *buf, size_t n, uint64_t bytes) {
+	if (bytes >= (uint64_t)10 << 20) {
+		snprintf(buf, n, "%llu MiB", (unsigned long long)((bytes + (1 << 20) - 1) >> 20));
+	} else {
+		snprintf(buf, n, "%llu KiB", (unsigned long long)((bytes + 1023) >> 10));
+	}
+}
+
+// [normal] Says, once per refusal, why a file's debug info is not read.
+static void say_over_cap(const char *path, uint64_t bytes, const char *what) {
+	char need[32], left[32];
+	format_size(need, sizeof need, bytes);
+	format_size(left, sizeof left, memory_cap - memory_used);
+	dprintf(2,
+		"cgosymbolizer: %s: debug info not read: %s %s, over the %s left under "
+		"CGOSYMBOLIZER_MAX_MEMORY; its frames are named from symbol tables\n",
+		path ? path : "?", what, need, left);
+}
+
+// [normal]
+int cgosym_dwarf_affordable(const char *path, uint64_t file_size) {
+	if (memory_cap == 0 || file_size <= memory_cap - memory_used) {
+		return 1;
+	}
+	say_over_cap(path, file_size, "the file is");
+	return 0;
+}
+
+// [normal]
+int cgosym_dwarf_charge(const char *path, uint64_t bytes) {
+	if (memory_cap != 0 && bytes > memory_cap - memory_used) {
+		say_over_cap(path, bytes, "it needs");
+		return 0;
+	}
+	memory_used += bytes;
+	return 1;
+}
+
+// [normal]
+void cgosym_dwarf_uncharge(uint64_t bytes) {
+	memory_used -= bytes < memory_used ? bytes : memory_used;
 }
 
 // [normal]
@@ -115,64 +197,6 @@ static int file_crc32(int fd, uint32_t *out) {
 	return 0;
 }
 
-// [normal] Reads .gnu_debugaltlink (dwz's shared file): a name, NUL, then
-// the build-id that file must have.
-static int elf_altlink(Elf *elf, const char **name, const unsigned char **id, size_t *idlen) {
-	size_t shstrndx;
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
-		return -1;
-	}
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type == SHT_NOBITS) {
-			continue;
-		}
-		const char *sname = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (sname == NULL || strcmp(sname, ".gnu_debugaltlink") != 0) {
-			continue;
-		}
-		Elf_Data *data = elf_getdata(scn, NULL);
-		if (data == NULL || data->d_buf == NULL || data->d_size == 0) {
-			return -1;
-		}
-		const char *p = data->d_buf;
-		const char *nul = memchr(p, '\0', data->d_size);
-		if (nul == NULL || nul == p || (size_t)(nul + 1 - p) >= data->d_size) {
-			return -1;
-		}
-		*name = p;
-		*id = (const unsigned char *)(nul + 1);
-		*idlen = data->d_size - (size_t)(nul + 1 - p);
-		return 0;
-	}
-	return -1;
-}
-
-// [normal] Remembers elf's dwz link, so that the later request for it is
-// recognised (libdwfl asks for it through this same callback).
-static void remember_altlink(struct cgosym_dwarf_module *m, Elf *elf) {
-	const char *name;
-	const unsigned char *id;
-	size_t idlen;
-	if (elf_altlink(elf, &name, &id, &idlen) != 0) {
-		return;
-	}
-	char *n = strdup(name);
-	unsigned char *i = malloc(idlen);
-	if (n == NULL || i == NULL) {
-		free(n);
-		free(i);
-		return;
-	}
-	memcpy(i, id, idlen);
-	free(m->alt_name);
-	free(m->alt_build_id);
-	m->alt_name = n;
-	m->alt_build_id = i;
-	m->alt_build_id_len = idlen;
-}
-
 struct want {
 	struct cgosym_dwarf_module *m;
 	const unsigned char *id; /* build-id the file must have, or NULL */
@@ -183,10 +207,13 @@ struct want {
 	dev_t main_dev;
 	ino_t main_ino;
 	char *found; /* malloc'd path of the accepted file */
+	Elf *elf;    /* the accepted file, opened ELF_C_READ */
 };
 
 // [normal] Opens path if it is the wanted debug file; -1 otherwise. A file
-// that is not valid ELF or does not match is skipped, never trusted.
+// that is not valid ELF or does not match is skipped, never trusted; one
+// larger than the memory cap is not read at all (its CRC alone would
+// read every byte).
 static int try_debug_file(struct want *w, const char *path) {
 	if (w->found != NULL) {
 		return -1;
@@ -196,11 +223,15 @@ static int try_debug_file(struct want *w, const char *path) {
 	if (fd < 0) {
 		return -1;
 	}
-	if (st.st_dev == w->main_dev && st.st_ino == w->main_ino) {
+	if ((st.st_dev == w->main_dev && st.st_ino == w->main_ino) || st.st_size <= 0) {
 		close(fd);
 		return -1;
 	}
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!cgosym_dwarf_affordable(path, (uint64_t)st.st_size)) {
+		close(fd);
+		return -1;
+	}
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	int ok = 0;
 	if (elf != NULL && elf_kind(elf) == ELF_K_ELF) {
 		const unsigned char *bits;
@@ -211,22 +242,19 @@ static int try_debug_file(struct want *w, const char *path) {
 			uint32_t crc;
 			ok = file_crc32(fd, &crc) == 0 && crc == w->crc;
 		}
-		if (ok && !w->is_alt) {
-			remember_altlink(w->m, elf);
-		}
 	}
-	if (elf != NULL) {
-		elf_end(elf);
+	if (ok) {
+		w->found = strdup(path);
+		ok = w->found != NULL;
 	}
 	if (!ok) {
+		if (elf != NULL) {
+			elf_end(elf);
+		}
 		close(fd);
 		return -1;
 	}
-	w->found = strdup(path);
-	if (w->found == NULL) {
-		close(fd);
-		return -1;
-	}
+	w->elf = elf;
 	return fd;
 }
 
@@ -326,77 +354,267 @@ static int find_alt(struct want *w, const char *referrer) {
 	return fd;
 }
 
-// [normal]
-int cgosym_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
-				const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
-				char **debuginfo_file_name) {
+// [normal] Dwfl_Callbacks.find_debuginfo: always "none". libdwfl mmaps
+// any file it is handed, and a file truncated in place under a mapping
+// raises SIGBUS when read; cgosym_dwarf_open_dwarf finds debug files
+// itself and reads them. libdwfl still reads the main file's own symbol
+// tables, .gnu_debugdata included.
+int cgosym_dwarf_no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+			      const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+			      char **debuginfo_file_name) {
+	(void)mod;
+	(void)userdata;
 	(void)modname;
 	(void)base;
-	struct cgosym_dwarf_module *m = userdata ? *userdata : NULL;
+	(void)file_name;
+	(void)debuglink_file;
+	(void)debuglink_crc;
+	(void)debuginfo_file_name;
 	errno = 0;
-	if (m == NULL || m->is_vdso || m->name == NULL || m->name[0] != '/') {
-		return -1;
+	return -1;
+}
+
+// [normal] Whether a file has DWARF of its own (.debug_info, compressed
+// or not), and how many bytes its DWARF sections take once read and
+// decompressed: what dwarf_begin_elf will hold in memory.
+static int dwarf_sections(Elf *elf, uint64_t *bytes) {
+	size_t shstrndx;
+	*bytes = 0;
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
+		return 0;
 	}
+	int has_info = 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type == SHT_NOBITS || sh.sh_size == 0) {
+			continue;
+		}
+		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name == NULL) {
+			continue;
+		}
+		int gnu_compressed = strncmp(name, ".zdebug_", 8) == 0;
+		if (strncmp(name, ".debug_", 7) != 0 && !gnu_compressed) {
+			continue;
+		}
+		uint64_t size = sh.sh_size;
+		if (sh.sh_flags & SHF_COMPRESSED) {
+			// Elf64_Chdr: the uncompressed size is ch_size. Read by
+			// itself: the section is not read unless affordable.
+			Elf_Data *chdr = elf_getdata_rawchunk(elf, (int64_t)sh.sh_offset, sizeof(Elf64_Chdr), ELF_T_BYTE);
+			if (chdr == NULL || chdr->d_size < sizeof(Elf64_Chdr)) {
+				continue;
+			}
+			Elf64_Chdr ch;
+			memcpy(&ch, chdr->d_buf, sizeof ch);
+			size = ch.ch_size;
+		} else if (gnu_compressed) {
+			// "ZLIB" and the uncompressed size, 8 bytes big-endian.
+			Elf_Data *hdr = elf_getdata_rawchunk(elf, (int64_t)sh.sh_offset, 12, ELF_T_BYTE);
+			if (hdr == NULL || hdr->d_size < 12 || memcmp(hdr->d_buf, "ZLIB", 4) != 0) {
+				continue;
+			}
+			const unsigned char *b = (const unsigned char *)hdr->d_buf + 4;
+			size = 0;
+			for (int i = 0; i < 8; i++) {
+				size = size << 8 | b[i];
+			}
+		}
+		*bytes += size;
+		if (strcmp(name + (gnu_compressed ? 8 : 7), "info") == 0) {
+			has_info = 1;
+		}
+	}
+	return has_info;
+}
+
+// [normal] dwarf_begin_elf on a file whose DWARF the memory cap allows,
+// charged to m.
+static Dwarf *begin_charged(struct cgosym_dwarf_module *m, Elf *elf, const char *path) {
+	uint64_t bytes;
+	if (!dwarf_sections(elf, &bytes) || !cgosym_dwarf_charge(path, bytes)) {
+		return NULL;
+	}
+	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	if (dw == NULL) {
+		cgosym_dwarf_uncharge(bytes);
+		return NULL;
+	}
+	m->dwarf_bytes += bytes;
+	return dw;
+}
+
+// [normal] The end of the first PT_LOAD: the address that lines a debug
+// file up with its main file, as libdwfl's address_sync.
+static GElf_Addr address_sync(Elf *elf) {
+	size_t phnum;
+	if (elf_getphdrnum(elf, &phnum) != 0) {
+		return 0;
+	}
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) != NULL && ph.p_type == PT_LOAD) {
+			return ph.p_vaddr + ph.p_memsz;
+		}
+	}
+	return 0;
+}
+
+// [normal] The separate debug file: the build-id tree, then
+// .gnu_debuglink next to the file and under the debug directories.
+static Dwarf *open_separate(struct cgosym_dwarf_module *m, Elf *main_elf, const char *main_path,
+			    Dwarf_Addr main_bias, Dwarf_Addr *bias) {
 	struct want w = {.m = m};
 	struct stat st;
-	if (file_name != NULL && stat(file_name, &st) == 0) {
+	if (main_path != NULL && stat(main_path, &st) == 0) {
 		w.main_dev = st.st_dev;
 		w.main_ino = st.st_ino;
 	}
-
-	// libdwfl asks for the dwz file through this callback too, with the
-	// .gnu_debugaltlink name and no CRC. The main file may carry the link
-	// itself when its DWARF was not split off.
-	if (debuglink_file != NULL && debuglink_crc == 0 && m->alt_name == NULL) {
-		GElf_Addr bias;
-		Elf *main_elf = dwfl_module_getelf(mod, &bias);
-		if (main_elf != NULL) {
-			remember_altlink(m, main_elf);
-		}
+	const unsigned char *bits = NULL;
+	size_t idlen = cgosym_dwarf_elf_build_id(main_elf, &bits);
+	if (idlen > 0) {
+		w.id = bits;
+		w.idlen = idlen;
 	}
-	int fd = -1;
-	if (debuglink_file != NULL && debuglink_crc == 0 && m->alt_name != NULL &&
-	    strcmp(debuglink_file, m->alt_name) == 0) {
-		w.is_alt = 1;
-		w.id = m->alt_build_id;
-		w.idlen = m->alt_build_id_len;
-		fd = find_alt(&w, file_name);
-	} else {
-		const unsigned char *bits = NULL;
-		GElf_Addr vaddr;
-		int n = dwfl_module_build_id(mod, &bits, &vaddr);
-		if (n > 0) {
-			w.id = bits;
-			w.idlen = (size_t)n;
-		}
-		w.check_crc = debuglink_file != NULL;
-		w.crc = debuglink_crc;
-		fd = try_build_id_dirs(&w);
-		if (fd < 0 && debuglink_file != NULL && strchr(debuglink_file, '/') == NULL) {
-			const char *slash = strrchr(m->name, '/');
-			char *dir = strndup(m->name, (size_t)(slash - m->name));
-			if (dir != NULL) {
-				fd = try_debuglink_dirs(&w, dir, debuglink_file);
-				// Merged /usr: the loader's path and the packaged
-				// path can differ (/lib vs /usr/lib).
-				char *real = fd < 0 ? realpath(dir, NULL) : NULL;
-				if (real != NULL && strcmp(real, dir) != 0) {
-					fd = try_debuglink_dirs(&w, real, debuglink_file);
-				}
-				free(real);
-				free(dir);
+	GElf_Word crc = 0;
+	const char *link = dwelf_elf_gnu_debuglink(main_elf, &crc);
+	w.check_crc = link != NULL;
+	w.crc = crc;
+	int fd = try_build_id_dirs(&w);
+	if (fd < 0 && link != NULL && strchr(link, '/') == NULL && m->name != NULL && m->name[0] == '/') {
+		const char *slash = strrchr(m->name, '/');
+		char *dir = strndup(m->name, (size_t)(slash - m->name));
+		if (dir != NULL) {
+			fd = try_debuglink_dirs(&w, dir, link);
+			// Merged /usr: the loader's path and the packaged
+			// path can differ (/lib vs /usr/lib).
+			char *real = fd < 0 ? realpath(dir, NULL) : NULL;
+			if (real != NULL && strcmp(real, dir) != 0) {
+				fd = try_debuglink_dirs(&w, real, link);
 			}
-		}
-		if (fd >= 0) {
-			free(m->debug_path);
-			m->debug_path = strdup(w.found);
+			free(real);
+			free(dir);
 		}
 	}
 	if (fd < 0) {
-		free(w.found);
-		errno = 0;
-		return -1;
+		return NULL;
 	}
-	*debuginfo_file_name = w.found;
-	return fd;
+	Dwarf *dw = begin_charged(m, w.elf, w.found);
+	if (dw == NULL) {
+		elf_end(w.elf);
+		close(fd);
+		free(w.found);
+		return NULL;
+	}
+	m->debug_elf = w.elf;
+	m->debug_fd = fd;
+	m->debug_path = w.found;
+	GElf_Addr main_sync = address_sync(main_elf), debug_sync = address_sync(w.elf);
+	*bias = main_bias;
+	if (main_sync != 0 && debug_sync != 0) {
+		*bias = main_bias + main_sync - debug_sync;
+	}
+	return dw;
+}
+
+// [normal] dwz's shared file, named by .gnu_debugaltlink in dw.
+static void attach_alt(struct cgosym_dwarf_module *m, Dwarf *dw, const char *referrer) {
+	const char *name;
+	const void *id;
+	ssize_t idlen = dwelf_dwarf_gnu_debugaltlink(dw, &name, &id);
+	if (idlen <= 0 || name == NULL || name[0] == '\0') {
+		return;
+	}
+	m->alt_name = strdup(name);
+	m->alt_build_id = malloc((size_t)idlen);
+	if (m->alt_name == NULL || m->alt_build_id == NULL) {
+		return;
+	}
+	memcpy(m->alt_build_id, id, (size_t)idlen);
+	m->alt_build_id_len = (size_t)idlen;
+	struct want w = {.m = m, .id = m->alt_build_id, .idlen = m->alt_build_id_len, .is_alt = 1};
+	int fd = find_alt(&w, referrer);
+	if (fd < 0) {
+		return;
+	}
+	Dwarf *alt = begin_charged(m, w.elf, w.found);
+	free(w.found);
+	if (alt == NULL) {
+		elf_end(w.elf);
+		close(fd);
+		return;
+	}
+	m->alt_dw = alt;
+	m->alt_elf = w.elf;
+	m->alt_fd = fd;
+	dwarf_setalt(dw, alt);
+}
+
+// [normal]
+Dwarf *cgosym_dwarf_open_dwarf(struct cgosym_dwarf_module *m, Dwarf_Addr *bias) {
+	if (m->dm == NULL || m->is_vdso) {
+		return NULL;
+	}
+	GElf_Addr main_bias;
+	Elf *main_elf = dwfl_module_getelf(m->dm, &main_bias);
+	if (main_elf == NULL) {
+		return NULL;
+	}
+	const char *main_path = NULL;
+	(void)dwfl_module_info(m->dm, NULL, NULL, NULL, NULL, NULL, &main_path, NULL);
+	*bias = main_bias;
+	uint64_t bytes;
+	Dwarf *dw = NULL;
+	if (dwarf_sections(main_elf, &bytes)) {
+		// DWARF in the file itself; over the cap, a separate file
+		// would be too.
+		dw = begin_charged(m, main_elf, m->name);
+		if (dw == NULL) {
+			return NULL;
+		}
+	} else {
+		dw = open_separate(m, main_elf, main_path, main_bias, bias);
+	}
+	if (dw != NULL) {
+		attach_alt(m, dw, m->debug_path != NULL ? m->debug_path : main_path);
+	}
+	return dw;
+}
+
+// [normal]
+void cgosym_dwarf_close_dwarf(struct cgosym_dwarf_module *m) {
+	if (m->dw != NULL) {
+		dwarf_end(m->dw);
+		m->dw = NULL;
+	}
+	if (m->alt_dw != NULL) {
+		dwarf_end(m->alt_dw);
+		m->alt_dw = NULL;
+	}
+	if (m->alt_elf != NULL) {
+		elf_end(m->alt_elf);
+		m->alt_elf = NULL;
+	}
+	if (m->alt_fd >= 0) {
+		close(m->alt_fd);
+		m->alt_fd = -1;
+	}
+	if (m->debug_elf != NULL) {
+		elf_end(m->debug_elf);
+		m->debug_elf = NULL;
+	}
+	if (m->debug_fd >= 0) {
+		close(m->debug_fd);
+		m->debug_fd = -1;
+	}
+	cgosym_dwarf_uncharge(m->dwarf_bytes);
+	m->dwarf_bytes = 0;
+	free(m->debug_path);
+	free(m->alt_name);
+	free(m->alt_build_id);
+	m->debug_path = NULL;
+	m->alt_name = NULL;
+	m->alt_build_id = NULL;
+	m->alt_build_id_len = 0;
 }

@@ -262,7 +262,7 @@ static int remote_file_matches(pid_t pid, const struct cgosym_dwarf_vma *v, int 
 		// mapped file; otherwise trust it rather than lose all names.
 		return !deleted;
 	}
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	int ok = 0;
 	if (elf != NULL) {
 		const unsigned char *bits;
@@ -291,8 +291,27 @@ static int is_exe_path(const char *exe_link, const char *mapped_path) {
 	return same;
 }
 
-// [normal] Only the vdso (both modes) and, in pid mode, every module come
-// here: in self mode the files are opened when reported.
+// [normal] Hands libdwfl fd with an Elf read from it, never mapped: given
+// only the fd, libdwfl would mmap it, and a file truncated in place under a
+// mapping raises SIGBUS when read. On failure fd is closed and *file_name
+// freed: with a name and no Elf, libdwfl would open and map it itself.
+static int read_elf(int fd, Elf **elfp, char **file_name) {
+	*elfp = elf_begin(fd, ELF_C_READ, NULL);
+	if (*elfp == NULL || *file_name == NULL) {
+		if (*elfp != NULL) {
+			elf_end(*elfp);
+			*elfp = NULL;
+		}
+		free(*file_name);
+		*file_name = NULL;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+// [normal] Self and file mode: the file chosen when the module was
+// reported. Pid mode: the mapped file, found now. The vdso from memory.
 int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
 			  char **file_name, Elf **elfp) {
 	(void)mod;
@@ -307,8 +326,15 @@ int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata, const char *modname
 		*elfp = cgosym_dwarf_vdso_elf();
 		return -1;
 	}
+	if (m->main_fd >= 0) {
+		int fd = m->main_fd;
+		m->main_fd = -1;
+		*file_name = m->main_file_name;
+		m->main_file_name = NULL;
+		return read_elf(fd, elfp, file_name);
+	}
 	struct cgosym_dwarf *d = m->owner;
-	if (d->pid == 0 || modname == NULL || modname[0] != '/') {
+	if (d->pid <= 0 || modname == NULL || modname[0] != '/') {
 		return -1;
 	}
 	const struct cgosym_dwarf_vma *v = NULL;
@@ -329,7 +355,7 @@ int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata, const char *modname
 		fd = cgosym_dwarf_open_regular(path, &st);
 		if (fd >= 0) {
 			*file_name = strdup(path);
-			return fd;
+			return read_elf(fd, elfp, file_name);
 		}
 		// /proc/PID/exe is the mapped executable even after it was
 		// replaced on disk, and needs no privilege beyond reading maps.
@@ -338,7 +364,7 @@ int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata, const char *modname
 		if (fd >= 0) {
 			if (same_inode(&st, v) || is_exe_path(path, v->path)) {
 				*file_name = strdup(path);
-				return fd;
+				return read_elf(fd, elfp, file_name);
 			}
 			close(fd);
 		}
@@ -353,10 +379,10 @@ int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata, const char *modname
 		close(fd);
 		fd = -1;
 	}
-	if (fd >= 0) {
-		*file_name = plain;
-	} else {
+	if (fd < 0) {
 		free(plain);
+		return -1;
 	}
-	return fd;
+	*file_name = plain;
+	return read_elf(fd, elfp, file_name);
 }

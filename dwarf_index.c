@@ -168,7 +168,7 @@ static int load_dwarf(struct cgosym_dwarf_module *m) {
 	if (m->dw_state == 0) {
 		m->dw_state = -1;
 		Dwarf_Addr bias = 0;
-		Dwarf *dw = m->dm ? dwfl_module_getdwarf(m->dm, &bias) : NULL;
+		Dwarf *dw = cgosym_dwarf_open_dwarf(m, &bias);
 		if (dw != NULL) {
 			m->dw = dw;
 			m->dwbias = bias;
@@ -509,5 +509,5 @@ void cgosym_dwarf_free_index(struct cgosym_dwarf_module *m) {
 	m->syms = NULL;
 	m->n_cus = m->n_cu_ranges = m->n_unranged = m->n_syms = 0;
 	m->dw_state = m->sym_state = 0;
-	m->dw = NULL;
+	cgosym_dwarf_close_dwarf(m);
 }

@@ -51,15 +51,28 @@ struct cgosym_dwarf_module {
 	size_t mem_build_id_len;
 	int seen; /* scratch for refresh */
 
-	/* Separate debug files, filled in by the find_debuginfo callback. */
-	char *debug_path;
-	char *alt_name;
+	/* Self and file mode: the file chosen at report time, handed to
+	 * libdwfl by find_elf on first use (-1 once handed over). */
+	int main_fd;
+	char *main_file_name;
+
+	/* Where the DWARF came from (dwarf_debuginfo.c). Every file is read
+	 * with ELF_C_READ, never mmap'd: a file truncated in place under a
+	 * mapping raises SIGBUS on access, which would kill the host. */
+	char *debug_path;     /* separate debug file, or NULL */
+	Elf *debug_elf;       /* ours; NULL when the DWARF is the main file's */
+	int debug_fd;
+	char *alt_name;       /* dwz file named by .gnu_debugaltlink */
 	unsigned char *alt_build_id;
 	size_t alt_build_id_len;
+	Dwarf *alt_dw;
+	Elf *alt_elf;
+	int alt_fd;
+	size_t dwarf_bytes; /* charged to the memory cap */
 
 	/* Lazily built lookup structures (dwarf_index.c). */
 	int dw_state; /* 0 not tried, 1 ok, -1 none */
-	Dwarf *dw;
+	Dwarf *dw; /* ours, on the main file's Elf (libdwfl's) or debug_elf */
 	Dwarf_Addr dwbias;
 	struct cgosym_dwarf_cu_range *cu_ranges;
 	size_t n_cu_ranges;
@@ -75,7 +88,7 @@ struct cgosym_dwarf_module {
 struct cgosym_dwarf {
 	Dwfl *dwfl;
 	Dwfl_Callbacks callbacks;
-	pid_t pid; /* 0: this process */
+	pid_t pid; /* 0: this process; -1: files named by the caller */
 
 	/* CGOSYMBOLIZER_DEBUG_DIRS then /usr/lib/debug, read once at open. */
 	char **debug_dirs;
@@ -127,6 +140,13 @@ void cgosym_dwarf_sort_modules(struct cgosym_dwarf *d);
 /* [normal] Frees m and everything it owns (libdwfl's module is not m's). */
 void cgosym_dwarf_free_module(struct cgosym_dwarf_module *m);
 
+/* [normal] A zeroed module of d, with no files open. */
+struct cgosym_dwarf_module *cgosym_dwarf_new_module(struct cgosym_dwarf *d);
+
+/* [normal] Points libdwfl's userdata for m->dm at m, and takes its span
+ * from libdwfl (m->dm becomes NULL if libdwfl does not know it). */
+void cgosym_dwarf_attach(struct cgosym_dwarf_module *m);
+
 /* [normal] Empties d's per-PC cache. */
 void cgosym_dwarf_cache_flush(struct cgosym_dwarf *d);
 
@@ -168,9 +188,10 @@ const char *cgosym_dwarf_module_offset(struct cgosym_dwarf_module *m, uintptr_t 
 
 /* ---- dwarf_files.c ---- */
 
-/* [normal] Dwfl_Callbacks.find_elf: the vdso from memory; in pid mode
- * the mapped file through /proc/PID/map_files, /proc/PID/exe or its path,
- * checked against the mapping. */
+/* [normal] Dwfl_Callbacks.find_elf: the vdso from memory; the file chosen
+ * at report time (self and file mode); in pid mode the mapped file through
+ * /proc/PID/map_files, /proc/PID/exe or its path, checked against the
+ * mapping. Always with an Elf read, not mapped, from the file. */
 int cgosym_dwarf_find_elf(Dwfl_Module *mod, void **userdata,
 			  const char *modname, Dwarf_Addr base,
 			  char **file_name, Elf **elfp);
@@ -196,19 +217,43 @@ char *cgosym_dwarf_undeleted(const char *path);
 
 /* ---- dwarf_debuginfo.c ---- */
 
-/* [normal] Dwfl_Callbacks.find_debuginfo, local files only (no
- * debuginfod): build-id tree, then .gnu_debuglink, each checked. */
-int cgosym_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
-				const char *modname, Dwarf_Addr base,
-				const char *file_name,
-				const char *debuglink_file,
-				GElf_Word debuglink_crc,
-				char **debuginfo_file_name);
+/* [normal] Dwfl_Callbacks.find_debuginfo: always none, so that libdwfl
+ * never maps a debug file itself. */
+int cgosym_dwarf_no_debuginfo(Dwfl_Module *mod, void **userdata,
+			      const char *modname, Dwarf_Addr base,
+			      const char *file_name,
+			      const char *debuglink_file,
+			      GElf_Word debuglink_crc,
+			      char **debuginfo_file_name);
+
+/* [normal] m's DWARF, opened on first use: the main file's own, else a
+ * separate debug file found locally (build-id tree, then .gnu_debuglink,
+ * each checked), with dwz's shared file attached. Files are read, never
+ * mapped, and their DWARF is charged to the memory cap. *bias: runtime
+ * address minus DWARF address. NULL when there is none or it is over the
+ * cap. */
+Dwarf *cgosym_dwarf_open_dwarf(struct cgosym_dwarf_module *m, Dwarf_Addr *bias);
+
+/* [normal] Releases what cgosym_dwarf_open_dwarf opened; call before
+ * libdwfl frees the module (the Dwarf may sit on its Elf). */
+void cgosym_dwarf_close_dwarf(struct cgosym_dwarf_module *m);
+
+/* [normal] Whether a debug file of file_size bytes fits under the memory
+ * cap (CGOSYMBOLIZER_MAX_MEMORY, 512 MiB by default); says why not on
+ * stderr. */
+int cgosym_dwarf_affordable(const char *path, uint64_t file_size);
+
+/* [normal] Charges bytes of DWARF to the cap, or says on stderr why not
+ * and returns 0. */
+int cgosym_dwarf_charge(const char *path, uint64_t bytes);
+
+/* [normal] Gives back what cgosym_dwarf_charge took. */
+void cgosym_dwarf_uncharge(uint64_t bytes);
 
 /* [normal] Parses CGOSYMBOLIZER_DEBUG_DIRS, appends /usr/lib/debug. */
 void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d);
 
-/* [normal] Reads CGOSYMBOLIZER_DEBUG_DIRS once. */
+/* [normal] Reads CGOSYMBOLIZER_DEBUG_DIRS and CGOSYMBOLIZER_MAX_MEMORY once. */
 void cgosym_dwarf_read_environment(void);
 
 #endif /* CGOSYM_DWARF_INTERNAL_H */

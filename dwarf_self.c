@@ -24,27 +24,22 @@
 
 #include "dwarf_internal.h"
 
-// [normal] libdwfl hands our callbacks this pointer for the module.
-static void attach(struct cgosym_dwarf_module *m) {
-	void **userdata = NULL;
-	Dwarf_Addr start = 0, end = 0;
-	if (dwfl_module_info(m->dm, &userdata, &start, &end, NULL, NULL, NULL, NULL) == NULL) {
-		m->dm = NULL;
-		return;
-	}
-	*userdata = m;
-	m->lo = (uintptr_t)start;
-	m->hi = (uintptr_t)end;
-}
-
 // What we keep of one dl_iterate_phdr entry. Everything read through its
 // program headers is read inside the callback, under the loader's lock: once
 // dl_iterate_phdr returns, another thread's dlclose may unmap them, so
 // phdr is kept only as an identity, never dereferenced.
+//
+// Nor is the loaded image read directly even there: the program headers
+// and notes usually lie in the file's first mapped page, and a file
+// truncated in place since it was loaded raises SIGBUS at that page. They
+// are copied with cgosym_read_memory, whose probe sees such a page as
+// unreadable (the kernel's own access fails with EFAULT instead).
+#define MAX_PHDRS 64
 struct obj {
 	const char *name; /* interned */
 	uintptr_t addr;
-	const ElfW(Phdr) *phdr;
+	const ElfW(Phdr) *phdr; /* identity only */
+	ElfW(Phdr) ph[MAX_PHDRS]; /* the copy; phnum 0 when unreadable */
 	int phnum;
 	uintptr_t lo, hi; /* the span the loader mapped */
 	int vdso;
@@ -63,21 +58,24 @@ struct objs {
 // which file this object came from.
 static size_t mem_build_id(const struct obj *o, unsigned char *out, size_t outcap) {
 	for (int i = 0; i < o->phnum; i++) {
-		const ElfW(Phdr) *ph = &o->phdr[i];
-		if (ph->p_type != PT_NOTE || ph->p_filesz == 0) {
+		const ElfW(Phdr) *ph = &o->ph[i];
+		if (ph->p_type != PT_NOTE || ph->p_filesz == 0 || ph->p_filesz > 4096) {
 			continue;
 		}
 		// Read only notes inside a loaded segment: they are mapped.
 		int mapped = 0;
 		for (int k = 0; k < o->phnum && !mapped; k++) {
-			const ElfW(Phdr) *l = &o->phdr[k];
+			const ElfW(Phdr) *l = &o->ph[k];
 			mapped = l->p_type == PT_LOAD && ph->p_vaddr >= l->p_vaddr &&
 				 ph->p_vaddr + ph->p_filesz <= l->p_vaddr + l->p_filesz;
 		}
 		if (!mapped) {
 			continue;
 		}
-		const unsigned char *notes = (const unsigned char *)(o->addr + ph->p_vaddr);
+		unsigned char notes[4096];
+		if (cgosym_read_memory(notes, o->addr + ph->p_vaddr, ph->p_filesz) != 0) {
+			continue;
+		}
 		size_t align = ph->p_align == 8 ? 8 : 4;
 		size_t off = 0;
 		while (off + sizeof(ElfW(Nhdr)) <= ph->p_filesz) {
@@ -109,7 +107,7 @@ static int is_vdso(const struct obj *o) {
 static void obj_span(const struct obj *o, uintptr_t *lo, uintptr_t *hi) {
 	uintptr_t l = UINTPTR_MAX, h = 0;
 	for (int i = 0; i < o->phnum; i++) {
-		const ElfW(Phdr) *ph = &o->phdr[i];
+		const ElfW(Phdr) *ph = &o->ph[i];
 		if (ph->p_type != PT_LOAD) {
 			continue;
 		}
@@ -156,7 +154,11 @@ static int collect_obj(struct dl_phdr_info *info, size_t size, void *arg) {
 	ob->addr = info->dlpi_addr;
 	ob->phdr = info->dlpi_phdr;
 	ob->phnum = info->dlpi_phnum;
-	if (ob->phdr != NULL) {
+	if (ob->phnum > MAX_PHDRS || ob->phdr == NULL ||
+	    cgosym_read_memory(ob->ph, (uintptr_t)ob->phdr, (size_t)ob->phnum * sizeof ob->ph[0]) != 0) {
+		ob->phnum = 0;
+	}
+	if (ob->phnum > 0) {
 		obj_span(ob, &ob->lo, &ob->hi);
 		ob->vdso = is_vdso(ob);
 		ob->build_id_len = mem_build_id(ob, ob->build_id, sizeof ob->build_id);
@@ -171,7 +173,7 @@ static int file_matches(int fd, const struct cgosym_dwarf_module *m) {
 	if (m->mem_build_id_len == 0) {
 		return 1;
 	}
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf == NULL) {
 		return 0;
 	}
@@ -265,11 +267,10 @@ static struct cgosym_dwarf_module *report_obj(struct cgosym_dwarf *d, const stru
 	if (!is_main && !vdso && o->name[0] == '\0') {
 		return NULL;
 	}
-	struct cgosym_dwarf_module *m = calloc(1, sizeof *m);
+	struct cgosym_dwarf_module *m = cgosym_dwarf_new_module(d);
 	if (m == NULL) {
 		return NULL;
 	}
-	m->owner = d;
 	m->dlpi_addr = o->addr;
 	m->dlpi_name = o->name;
 	m->dlpi_phdr = o->phdr;
@@ -285,7 +286,7 @@ static struct cgosym_dwarf_module *report_obj(struct cgosym_dwarf *d, const stru
 		m->name = cgosym_dwarf_intern("[vdso]", 6);
 		m->dm = dwfl_report_module(d->dwfl, "[vdso]", m->lo, m->hi);
 		if (m->dm != NULL) {
-			attach(m);
+			cgosym_dwarf_attach(m);
 		}
 		return m;
 	}
@@ -321,11 +322,16 @@ static struct cgosym_dwarf_module *report_obj(struct cgosym_dwarf *d, const stru
 		fd = -1;
 	}
 	if (fd >= 0 && m->name != NULL && file_name != NULL) {
-		m->dm = dwfl_report_elf(d->dwfl, m->name, file_name, fd, o->addr, true);
+		// Not dwfl_report_elf: it would mmap the file. The file is
+		// handed to libdwfl, read not mapped, by cgosym_dwarf_find_elf.
+		m->dm = dwfl_report_module(d->dwfl, m->name, m->lo, m->hi);
 		if (m->dm == NULL) {
 			close(fd);
 		} else {
-			attach(m);
+			cgosym_dwarf_attach(m);
+			m->main_fd = fd;
+			m->main_file_name = file_name;
+			file_name = NULL;
 		}
 	} else if (fd >= 0) {
 		close(fd);
@@ -421,6 +427,12 @@ void cgosym_dwarf_refresh_self(struct cgosym_dwarf *d) {
 		}
 	}
 	cgosym_dwarf_free_maps(&maps);
+	// A gone module's Dwarf may sit on the Elf that libdwfl frees now.
+	for (size_t i = 0; i < d->n_mods; i++) {
+		if (!d->mods[i]->seen) {
+			cgosym_dwarf_free_index(d->mods[i]);
+		}
+	}
 	dwfl_report_end(d->dwfl, NULL, NULL);
 
 	// Modules gone from libdwfl: our indexes point into their Dwarf.

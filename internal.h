@@ -56,6 +56,18 @@ struct cgosym_dwarf *cgosym_dwarf_open_self(void);
  * possible, so a file replaced on disk is still read as it was mapped. */
 struct cgosym_dwarf *cgosym_dwarf_open_pid(pid_t pid);
 
+/* [normal] Opens an empty address space for ELF files named by the caller
+ * (tools and tests), filled by cgosym_dwarf_add_file. */
+struct cgosym_dwarf *cgosym_dwarf_open_files(void);
+
+/* [normal] Adds the ELF file at path as loaded at base (runtime address =
+ * file address + base). The file is read, never mapped. 0, or -1 if it is
+ * not an ELF file with loadable segments or overlaps one added before. */
+int cgosym_dwarf_add_file(struct cgosym_dwarf *d, const char *path, uintptr_t base);
+
+/* [normal] Frees an address space and everything it holds. */
+void cgosym_dwarf_close(struct cgosym_dwarf *d);
+
 /* [normal] Describes pc: fills out[0..n) innermost first and returns n
  * (1..max), or 0 when the PC is in no known module. When nothing names the
  * frame, out[0].function is "module+0xoffset". Thread-safe; results are

@@ -12,7 +12,9 @@ bin=$here/bin
 rm -rf "$bin"
 mkdir -p "$bin/.debug" "$bin/debugdir"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$root"
-ENGINE=$(ls "$root"/dwarf*.c)
+# The engine and the two files it borrows: validated reads (memory.c) and
+# module+offset names from the loader (format.c).
+ENGINE="$(ls "$root"/dwarf*.c) $root/memory.c $root/format.c"
 LIBS="-ldw -lelf -lpthread -ldl"
 
 gcc $CFLAGS -o "$bin/harness" harness.c $ENGINE $LIBS
