@@ -133,6 +133,20 @@ struct cgosym_unwind_start {
 size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, size_t max,
 		     int *reached_end);
 
+/* How to step out of a frame at one PC (unwind_rules.c), packed in two
+ * words by unwinder.c, which alone interprets them. */
+struct cgosym_rule {
+	uint64_t a, b;
+};
+
+/* [signal] Looks up the rule learnt for pc in module (an identity of the
+ * loaded object, from _dl_find_object). 1 if found. Lock-free. */
+int cgosym_rule_get(uintptr_t pc, uintptr_t module, struct cgosym_rule *out);
+
+/* [signal] Records the rule for pc in module, evicting an older one if
+ * need be. Lock-free; a slot torn by racing writers reads as a miss. */
+void cgosym_rule_put(uintptr_t pc, uintptr_t module, const struct cgosym_rule *r);
+
 /* [signal] Copies the registers of a signal's ucontext_t into regs. */
 void cgosym_regs_from_ucontext(const void *ucontext, uintptr_t regs[CGOSYM_NUM_REGS]);
 
