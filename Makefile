@@ -11,17 +11,26 @@ C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 # The packages the library needs to build, and the lint tools.
 BUILD_PACKAGES := gcc g++ libc6-dev libunwind-dev libdw-dev util-linux
 LINT_PACKAGES  := cppcheck clang-tidy
+# The DWARF engine's C harness and its reference symbolizers (make test),
+# and the tools of make test-engine-valgrind and make fuzz.
+ENGINE_TEST_PACKAGES := binutils elfutils dwz python3
+VALGRIND_PACKAGES    := valgrind
+FUZZ_PACKAGES        := clang-14 libclang-rt-14-dev
 
-.PHONY: help deps lint-deps demo test go-test test-ubsan bench soak lint test-go-oldest test-go-matrix
+.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-matrix
 
 help:
 	@echo "make demo            build and run testdata/demo: C frames in debug.Stack and in a crash dump"
 	@echo "make test            go vet and go test (includes the SQLite and vendoring tests)"
 	@echo "make test-go-matrix  the tests under $(OLDEST_GO) (the oldest supported Go), then the current Go"
 	@echo "make test-go-oldest  the tests under $(OLDEST_GO) only"
-	@echo "make bench           callback, unwinding and symbolization costs, with the package on and off"
+	@echo "make bench           the README's performance report: budgets, comparisons, scale tables (~3 min built, ~6 from scratch)"
+	@echo "make bench-quick     the same, fewer runs and no 110 MB library: a smoke test (~1 min once built)"
 	@echo "make test-ubsan       the tests with the package's C built to trap on undefined behaviour"
+	@echo "make test-asan       the tests with all C built with AddressSanitizer (and the package's with UBSan)"
 	@echo "make soak            the soak test for SOAK_SECONDS (default 300) instead of 20 s: before a release"
+	@echo "make test-engine-sanitizers  the DWARF engine's C harness under ThreadSanitizer and valgrind"
+	@echo "make fuzz            libFuzzer on the engine's ELF/DWARF reading for FUZZ_SECONDS (default 300)"
 	@echo "make lint            go vet, gcc -Wall -Wextra -Werror, cppcheck and clang-tidy on the C files"
 	@echo "make deps            install (as root) or name the Debian packages the build needs"
 
@@ -46,6 +55,7 @@ endef
 deps:
 	@command -v $(GO) >/dev/null || { echo "No Go toolchain: install Go 1.22 or later from https://go.dev/dl/ and put it in PATH."; exit 1; }
 	$(call require-packages,$(BUILD_PACKAGES))
+	$(call require-packages,$(ENGINE_TEST_PACKAGES))
 
 lint-deps: deps
 	$(call require-packages,$(LINT_PACKAGES))
@@ -72,16 +82,44 @@ test-go-oldest: deps
 
 test-go-matrix: test-go-oldest go-test
 
-# Figures for the README's performance notes: the C->Go callback with the
-# package on and off, unwinding per C frame, symbolization cold and warm.
+# The README's "Performance" table (testdata/bench/main.go): each budget's
+# figure against a comparison measured in the same run, then the scale
+# tables. The report also goes to testdata/bench/bin/report.md, every run to
+# bin/bench.txt (benchstat format). The symbolizers compared with come from
+# binutils, elfutils and llvm (llvm-symbolizer).
+BENCH_PACKAGES := binutils elfutils llvm
+.PHONY: bench-quick
 bench: deps
-	cd testdata/bench && $(GO) build -o bin/bench . && ./bin/bench && CGOSYMBOLIZER=off ./bin/bench
+	$(call require-packages,$(BENCH_PACKAGES))
+	cd testdata/bench && GO=$(GO) $(GO) run . $(BENCH_FLAGS)
+
+bench-quick: BENCH_FLAGS = -quick
+bench-quick: bench
 
 # The whole suite with the package's C files (only those: see sanitize.go)
 # trapping on undefined behaviour. cgo's flag allow-list needs telling.
 test-ubsan: deps
 	CGO_CFLAGS_ALLOW='-fsanitize-undefined-trap-on-error|-fno-sanitize-recover=all' \
 		GOFLAGS=-tags=cgosymbolizer_ubsan $(GO) test -count=1 -timeout 30m ./...
+
+# The whole suite built with AddressSanitizer: go test -asan, passed on in
+# GOFLAGS to every program the tests build (the package's C, the test
+# programs' C, SQLite), plus test-ubsan's trapping on undefined behaviour in
+# the package's C. ASan leaves the fatal signals alone (handle_*=0): its
+# handlers, installed before Go, would take every C fault from Go and from
+# the package's crash handler. No alternate signal stacks of its own
+# (use_sigaltstack=0): C threads start without one, as without ASan, and
+# the crash-helper harness sets its own. verify_asan_link_order=0 lets a
+# test LD_PRELOAD its handler library ahead of ASan's runtime. Leaks are
+# checked when a program exits normally (detect_leaks=1). TestStackUse skips
+# itself: it holds the production build's signal-stack use to a bound, and
+# ASan's redzones double the package's share (16.5 KiB on its deepest path,
+# against 16).
+ASAN_TEST_OPTIONS := handle_segv=0:handle_sigbus=0:handle_abort=0:handle_sigfpe=0:handle_sigill=0:use_sigaltstack=0:verify_asan_link_order=0:detect_leaks=1
+test-asan: deps
+	ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) \
+		CGO_CFLAGS_ALLOW='-fsanitize-undefined-trap-on-error|-fno-sanitize-recover=all' \
+		GOFLAGS='-asan -tags=cgosymbolizer_ubsan' $(GO) test -count=1 -timeout 60m ./...
 
 # The soak test of `make test`, run for minutes.
 SOAK_SECONDS ?= 300
@@ -95,3 +133,26 @@ lint: lint-deps
 		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB \
 		-D__x86_64__ -D__linux__ -D_GNU_SOURCE -I . $(C_SOURCES)
 	clang-tidy --quiet $(C_SOURCES) -- $(C_FLAGS) -I .
+
+# The DWARF engine in C (testdata/dwarf_harness/sanitize.sh): under
+# ThreadSanitizer, 8 threads on one engine and lookups while libraries and
+# engines come and go; under valgrind memcheck, this process's libraries
+# and the fuzz corpus in file mode, with nothing definitely lost.
+.PHONY: test-engine-sanitizers test-engine-tsan test-engine-valgrind fuzz
+test-engine-sanitizers: test-engine-tsan test-engine-valgrind
+
+test-engine-tsan: deps
+	sh testdata/dwarf_harness/sanitize.sh tsan
+
+test-engine-valgrind: deps
+	$(call require-packages,$(VALGRIND_PACKAGES))
+	sh testdata/dwarf_harness/sanitize.sh valgrind
+
+# libFuzzer on the engine's ELF/DWARF reading (testdata/fuzz/README.md):
+# FUZZ_SECONDS of fuzzing in FUZZ_JOBS processes, from the seeds and the
+# corpus; prints the exec count. Findings go to testdata/fuzz/bin/findings.
+FUZZ_SECONDS ?= 300
+FUZZ_JOBS    ?= 1
+fuzz: deps
+	$(call require-packages,$(FUZZ_PACKAGES))
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh testdata/fuzz/run_fuzz.sh

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "bind_now.h"
 #include "internal.h"
@@ -162,7 +161,7 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 	s->r14 = regs->r14;
 	s->r15 = regs->r15;
 	// Live stack: the caller's frame and the frames above it.
-	memcpy(s->stack, (const void *)regs->caller_sp, sizeof s->stack);
+	cgosym_copy_unchecked(s->stack, (const void *)regs->caller_sp, sizeof s->stack);
 	arg->context = (uintptr_t)s;
 	errno = saved_errno;
 }

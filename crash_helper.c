@@ -318,6 +318,39 @@ static void build_environment(int fd, pid_t parent) {
 	helper_envp[n] = NULL;
 }
 
+#ifdef CGOSYM_ASAN_BUILD
+// Under AddressSanitizer, vfork is ASan's, and it unpoisons the caller's
+// stack from the thread's stack bottom up to the caller's stack pointer.
+// We call it on Go's signal stack, which lies below that bottom: the range
+// wraps, and its memset kills the process in the middle of the crash
+// report. The child only calls execve, leaving nothing to unpoison: ask the
+// kernel directly, as glibc's vfork does (the return address is kept in a
+// register across the call, since the child reuses the stack). Returns
+// -errno on failure.
+pid_t cgosym_raw_vfork(void) __attribute__((visibility("hidden")));
+__asm__(
+	".text\n"
+	".globl cgosym_raw_vfork\n"
+	".type cgosym_raw_vfork, @function\n"
+	".p2align 4\n"
+	"cgosym_raw_vfork:\n"
+	".cfi_startproc\n"
+	"	endbr64\n"
+	"	popq %rdi\n"
+	".cfi_adjust_cfa_offset -8\n"
+	".cfi_register %rip, %rdi\n"
+	"	movl $58, %eax\n" // SYS_vfork, checked below
+	"	syscall\n"
+	"	pushq %rdi\n"
+	".cfi_adjust_cfa_offset 8\n"
+	".cfi_rel_offset %rip, 0\n"
+	"	ret\n"
+	".cfi_endproc\n"
+	".size cgosym_raw_vfork, .-cgosym_raw_vfork\n");
+_Static_assert(SYS_vfork == 58, "the system call number in cgosym_raw_vfork");
+#define vfork cgosym_raw_vfork
+#endif
+
 // [dying] Starts the helper: socketpair, vfork, execve. Our end is
 // close-on-exec, so the helper sees EOF when we die. The helper's end must
 // survive the exec: its close-on-exec flag is cleared here rather than in

@@ -375,7 +375,7 @@ static int file_span(Elf *elf, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
 			h = ph.p_vaddr + ph.p_memsz;
 		}
 	}
-	if (l >= h || h - l > UINTPTR_MAX - base) {
+	if (l >= h || h > UINTPTR_MAX - base) {
 		return 0;
 	}
 	*lo = base + l;

@@ -10,6 +10,7 @@
 // libdebuginfod and libcurl, and with DEBUGINFOD_URLS set it goes to the
 // network with a 90 s timeout (shared/notes/symbolization.md).
 
+#include <dwarf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <elfutils/libdwelf.h>
@@ -374,9 +375,28 @@ int cgosym_dwarf_no_debuginfo(Dwfl_Module *mod, void **userdata, const char *mod
 	return -1;
 }
 
+// [normal] Whether a DWARF section (named without its ".debug_" or
+// ".zdebug_") holds nothing names, lines or inline chains need: variable
+// locations, call frames (the unwinder reads .eh_frame, in memory),
+// macros, name indexes. With -O2 -g the location lists alone are a third of
+// the DWARF; with -g3 the macros are most of it.
+static int unneeded_section(const char *kind) {
+	static const char *const unneeded[] = {
+		"loc", "loclists", "frame", "macro", "macinfo", "pubnames", "pubtypes", "gnu_pubnames", "gnu_pubtypes", "names",
+	};
+	for (size_t i = 0; i < sizeof unneeded / sizeof unneeded[0]; i++) {
+		if (strcmp(kind, unneeded[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 // [normal] Whether a file has DWARF of its own (.debug_info, compressed
 // or not), and how many bytes its DWARF sections take once read and
-// decompressed: what dwarf_begin_elf will hold in memory.
+// decompressed: what dwarf_begin_elf will hold in memory. Sections of no
+// use to the engine are hidden from libdw (elf is our private copy, read
+// with ELF_C_READ).
 static int dwarf_sections(Elf *elf, uint64_t *bytes) {
 	size_t shstrndx;
 	*bytes = 0;
@@ -396,6 +416,13 @@ static int dwarf_sections(Elf *elf, uint64_t *bytes) {
 		}
 		int gnu_compressed = strncmp(name, ".zdebug_", 8) == 0;
 		if (strncmp(name, ".debug_", 7) != 0 && !gnu_compressed) {
+			continue;
+		}
+		if (unneeded_section(name + (gnu_compressed ? 8 : 7))) {
+			// Renamed in our private copy of the section-name table, so
+			// that libdw, which reads every DWARF section it knows at
+			// dwarf_begin_elf, neither reads nor inflates it.
+			((char *)name)[1] = 'X';
 			continue;
 		}
 		uint64_t size = sh.sh_size;
@@ -429,6 +456,96 @@ static int dwarf_sections(Elf *elf, uint64_t *bytes) {
 	return has_info;
 }
 
+// [normal] What a DWARF section named name holds, named as libdw knows
+// them (compressed .zdebug_, split .dwo, LTO .gnu.debuglto_): 1 strings
+// (.debug_str, .debug_line_str), 2 DIEs with DW_FORM_string values
+// (.debug_info, .debug_types), 0 neither.
+static int string_section_kind(const char *name) {
+	if (strncmp(name, ".gnu.debuglto_", 14) == 0) {
+		name += 14;
+	}
+	if (strncmp(name, ".zdebug_", 8) == 0) {
+		name += 8;
+	} else if (strncmp(name, ".debug_", 7) == 0) {
+		name += 7;
+	} else {
+		return 0;
+	}
+	size_t len = strcspn(name, ".");
+	if (name[len] != '\0' && strcmp(name + len, ".dwo") != 0) {
+		return 0;
+	}
+	if ((len == 3 && strncmp(name, "str", 3) == 0) || (len == 8 && strncmp(name, "line_str", 8) == 0)) {
+		return 1;
+	}
+	if ((len == 4 && strncmp(name, "info", 4) == 0) || (len == 5 && strncmp(name, "types", 5) == 0)) {
+		return 2;
+	}
+	return 0;
+}
+
+// [normal] libdw 0.188 hands out strings without checking that a NUL ends
+// them inside their section: dwarf_formstring returns .debug_str and
+// .debug_line_str offsets up to and including the section's size, and a
+// DW_FORM_string value as it lies in .debug_info; its callers, ours and
+// libdw's own line-table reader, then run strlen past the buffer on a
+// corrupt file. So, once dw is open: each string section's last byte (a
+// NUL in any valid file) is made a NUL and the size libdw sees stops before
+// it, so every offset it accepts now has a NUL ahead; each section of
+// DW_FORM_string values (which cannot shrink: its units run to its end)
+// gets a NUL last byte too, and its end is noted for cgosym_dwarf_string:
+// only a value starting exactly there is unsafe. The Elf was read with
+// ELF_C_READ, so these buffers are private copies; libdw keeps the same
+// Elf_Data (elf_getdata returns it again, already read or decompressed),
+// and the sections were charged to the memory cap by dwarf_sections.
+static void seal_strings(struct cgosym_dwarf_module *m, Elf *elf) {
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
+		return;
+	}
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type == SHT_NOBITS) {
+			continue;
+		}
+		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+		int kind = name != NULL ? string_section_kind(name) : 0;
+		Elf_Data *data = kind != 0 ? elf_getdata(scn, NULL) : NULL;
+		if (data == NULL || data->d_buf == NULL || data->d_size == 0) {
+			continue;
+		}
+		char *buf = data->d_buf;
+		buf[data->d_size - 1] = '\0';
+		if (kind == 1) {
+			data->d_size--;
+		} else if (m->n_string_ends < sizeof m->string_ends / sizeof m->string_ends[0]) {
+			m->string_ends[m->n_string_ends++] = buf + data->d_size;
+		} else {
+			// More than any valid file has: never trust one.
+			m->string_ends[0] = NULL;
+		}
+	}
+}
+
+// [normal]
+const char *cgosym_dwarf_string(const struct cgosym_dwarf_module *m, Dwarf_Attribute *attr) {
+	if (attr == NULL) {
+		return NULL;
+	}
+	if (attr->form == DW_FORM_string) {
+		if (m->n_string_ends > 0 && m->string_ends[0] == NULL) {
+			return NULL;
+		}
+		for (size_t i = 0; i < m->n_string_ends; i++) {
+			if ((const char *)attr->valp == m->string_ends[i]) {
+				return NULL;
+			}
+		}
+	}
+	return dwarf_formstring(attr);
+}
+
 // [normal] dwarf_begin_elf on a file whose DWARF the memory cap allows,
 // charged to m.
 static Dwarf *begin_charged(struct cgosym_dwarf_module *m, Elf *elf, const char *path) {
@@ -442,6 +559,7 @@ static Dwarf *begin_charged(struct cgosym_dwarf_module *m, Elf *elf, const char 
 		return NULL;
 	}
 	m->dwarf_bytes += bytes;
+	seal_strings(m, elf);
 	return dw;
 }
 
@@ -610,6 +728,7 @@ void cgosym_dwarf_close_dwarf(struct cgosym_dwarf_module *m) {
 	}
 	cgosym_dwarf_uncharge(m->dwarf_bytes);
 	m->dwarf_bytes = 0;
+	m->n_string_ends = 0;
 	free(m->debug_path);
 	free(m->alt_name);
 	free(m->alt_build_id);

@@ -40,19 +40,19 @@ struct cgosym_dwarf_cu {
 // which class; DW_AT_name is the fallback (C, and C++ without one).
 // dwarf_attr_integrate follows abstract_origin and specification links,
 // which is where inlined and out-of-line instances keep their names.
-static const char *die_name(Dwarf_Die *die, int *from_linkage) {
+static const char *die_name(struct cgosym_dwarf_module *m, Dwarf_Die *die, int *from_linkage) {
 	Dwarf_Attribute attr;
 	const char *s = NULL;
 	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) != NULL ||
 	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr) != NULL) {
-		s = dwarf_formstring(&attr);
+		s = cgosym_dwarf_string(m, &attr);
 	}
 	*from_linkage = s != NULL && s[0] != '\0';
 	if (*from_linkage) {
 		return cgosym_dwarf_demangled(s);
 	}
 	if (dwarf_attr_integrate(die, DW_AT_name, &attr) != NULL) {
-		s = dwarf_formstring(&attr);
+		s = cgosym_dwarf_string(m, &attr);
 		if (s != NULL && s[0] != '\0') {
 			return cgosym_dwarf_intern_str(s);
 		}
@@ -78,12 +78,12 @@ static int cmp_func(const void *a, const void *b) {
 
 // [normal] Go's own compile units are left to the Go runtime, which
 // symbolizes Go PCs itself; their DWARF is also the bulk of a Go binary.
-static int is_go_cu(Dwarf_Die *cudie) {
+static int is_go_cu(struct cgosym_dwarf_module *m, Dwarf_Die *cudie) {
 	if (dwarf_srclang(cudie) == DW_LANG_Go) {
 		return 1;
 	}
 	Dwarf_Attribute attr;
-	const char *producer = dwarf_attr(cudie, DW_AT_producer, &attr) ? dwarf_formstring(&attr) : NULL;
+	const char *producer = dwarf_attr(cudie, DW_AT_producer, &attr) ? cgosym_dwarf_string(m, &attr) : NULL;
 	return producer != NULL && strncmp(producer, "Go", 2) == 0;
 }
 
@@ -103,7 +103,7 @@ static void build_cu_map(struct cgosym_dwarf_module *m) {
 	Dwarf_Die cudie;
 	while (dwarf_get_units(m->dw, cu, &next, &version, &unit_type, &cudie, NULL) == 0) {
 		cu = next;
-		if (unit_type != DW_UT_compile || dwarf_tag(&cudie) != DW_TAG_compile_unit || is_go_cu(&cudie)) {
+		if (unit_type != DW_UT_compile || dwarf_tag(&cudie) != DW_TAG_compile_unit || is_go_cu(m, &cudie)) {
 			continue;
 		}
 		if (m->n_cus == cap_cus) {
@@ -185,7 +185,7 @@ struct collect {
 	size_t cap;
 };
 
-// [normal] dwarf_getfuncs callback: every defining subprogram with code,
+// [normal] walk_funcs callback: every defining subprogram with code,
 // including the out-of-line copies of inline functions and lambdas.
 static int collect_func(Dwarf_Die *die, void *arg) {
 	struct collect *c = arg;
@@ -209,6 +209,84 @@ static int collect_func(Dwarf_Die *die, void *arg) {
 	return DWARF_CB_OK;
 }
 
+// How deep walk_funcs looks into nested DIEs: far deeper than compilers
+// nest namespaces, classes, functions, blocks and inlined calls.
+#define MAX_DIE_DEPTH 256
+
+// [normal] libdw_visit_scopes.c's may_have_scopes.
+static int may_have_scopes(int tag) {
+	switch (tag) {
+	case DW_TAG_compile_unit: case DW_TAG_module: case DW_TAG_lexical_block: case DW_TAG_with_stmt:
+	case DW_TAG_catch_block: case DW_TAG_try_block: case DW_TAG_entry_point: case DW_TAG_inlined_subroutine:
+	case DW_TAG_subprogram: case DW_TAG_namespace: case DW_TAG_class_type: case DW_TAG_structure_type:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+// [normal] dwarf_getfuncs(cudie, fn, arg, 0) without its recursion: libdw
+// 0.188 recurses once per level of DIE nesting, and a corrupt file
+// nesting DIEs 100,000 deep overflows an 8 MiB stack inside it. The same
+// walk, with an explicit stack: the children of every DIE that may hold
+// scopes (in a C unit, only of subprograms, lexical blocks and inlined
+// subroutines), an imported (dwz partial) unit's children in place of
+// the import, each defining subprogram handed to fn. Nesting deeper than
+// MAX_DIE_DEPTH is not looked into, and an import cycle is skipped (libdw
+// gives up on the whole unit).
+static void walk_funcs(Dwarf_Die *cudie, int (*fn)(Dwarf_Die *, void *), void *arg) {
+	int lang = dwarf_srclang(cudie);
+	int c_cu = lang == DW_LANG_C89 || lang == DW_LANG_C || lang == DW_LANG_C99 || lang == DW_LANG_C11;
+	struct level {
+		Dwarf_Die die;
+		int import; /* the children of the unit imported by the DIE one level up */
+	} *st = malloc(MAX_DIE_DEPTH * sizeof *st);
+	size_t top = 0;
+	if (st == NULL || dwarf_child(cudie, &st[0].die) != 0) {
+		free(st);
+		return;
+	}
+	st[0].import = 0;
+	for (;;) {
+		Dwarf_Die *die = &st[top].die;
+		int tag = dwarf_tag(die);
+		Dwarf_Die next;
+		if (tag == DW_TAG_imported_unit) {
+			Dwarf_Attribute attr;
+			Dwarf_Die unit;
+			int cycle = 0;
+			for (size_t i = 1; i <= top && !cycle; i++) {
+				cycle = st[i].import && st[i - 1].die.addr == die->addr;
+			}
+			if (!cycle && top + 1 < MAX_DIE_DEPTH &&
+			    dwarf_formref_die(dwarf_attr(die, DW_AT_import, &attr), &unit) != NULL &&
+			    dwarf_tag(&unit) != DW_TAG_compile_unit && dwarf_child(&unit, &next) == 0) {
+				st[++top] = (struct level){next, 1};
+				continue;
+			}
+		} else if (!c_cu || tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+			   tag == DW_TAG_inlined_subroutine) {
+			if (tag == DW_TAG_subprogram && !dwarf_hasattr(die, DW_AT_declaration) &&
+			    fn(die, arg) != DWARF_CB_OK) {
+				break;
+			}
+			if (may_have_scopes(tag) && dwarf_haschildren(die) && top + 1 < MAX_DIE_DEPTH &&
+			    dwarf_child(die, &next) == 0) {
+				st[++top] = (struct level){next, 0};
+				continue;
+			}
+		}
+		// On to the next sibling, or up to the parent's next one.
+		while (top > 0 && dwarf_siblingof(&st[top].die, &st[top].die) != 0) {
+			top--;
+		}
+		if (top == 0 && dwarf_siblingof(&st[0].die, &st[0].die) != 0) {
+			break;
+		}
+	}
+	free(st);
+}
+
 // [normal]
 static void build_funcs(struct cgosym_dwarf_module *m, struct cgosym_dwarf_cu *cu) {
 	cu->state = 1;
@@ -217,7 +295,7 @@ static void build_funcs(struct cgosym_dwarf_module *m, struct cgosym_dwarf_cu *c
 		return;
 	}
 	struct collect c = {m, cu, 0};
-	(void)dwarf_getfuncs(&cudie, collect_func, &c, 0);
+	walk_funcs(&cudie, collect_func, &c);
 	if (cu->n_funcs == 0) {
 		return;
 	}
@@ -280,10 +358,17 @@ static int has_pc_attrs(Dwarf_Die *die) {
 	return dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges);
 }
 
+// Blocks without addresses searched on the way to a (blind): each search
+// that fails costs libdw a walk over the block's whole subtree to reach
+// its sibling, so a corrupt file nesting such blocks deep would make every
+// lookup cost depth x size.
+#define MAX_BLIND 8
+
 // [normal] Follows the inlined_subroutine DIEs containing a, looking
 // through lexical blocks. A block without any address attributes cannot
-// be ruled out, so it is searched, but only adopted if it leads somewhere.
-static void walk_inlines(Dwarf_Die *scope, Dwarf_Addr a, struct chain *ch, int level) {
+// be ruled out, so it is searched, but only adopted if it leads somewhere
+// (at most MAX_BLIND such blocks deep).
+static void walk_inlines(Dwarf_Die *scope, Dwarf_Addr a, struct chain *ch, int level, int blind) {
 	Dwarf_Die child, next;
 	if (level > MAX_CHAIN || dwarf_child(scope, &child) != 0) {
 		return;
@@ -295,18 +380,18 @@ static void walk_inlines(Dwarf_Die *scope, Dwarf_Addr a, struct chain *ch, int l
 				if (ch->n < MAX_CHAIN) {
 					ch->die[ch->n++] = child;
 				}
-				walk_inlines(&child, a, ch, level + 1);
+				walk_inlines(&child, a, ch, level + 1, blind);
 				return;
 			}
 		} else if (tag == DW_TAG_lexical_block || tag == DW_TAG_try_block || tag == DW_TAG_catch_block) {
 			int has = dwarf_haspc(&child, a);
 			if (has == 1) {
-				walk_inlines(&child, a, ch, level + 1);
+				walk_inlines(&child, a, ch, level + 1, blind);
 				return;
 			}
-			if (has == 0 && !has_pc_attrs(&child)) {
+			if (has == 0 && blind < MAX_BLIND && !has_pc_attrs(&child)) {
 				int before = ch->n;
-				walk_inlines(&child, a, ch, level + 1);
+				walk_inlines(&child, a, ch, level + 1, blind + 1);
 				if (ch->n > before) {
 					return;
 				}
@@ -336,12 +421,12 @@ static Dwarf_Addr func_entry(Dwarf_Die *func) {
 
 // [normal] A relative name is relative to the CU's DW_AT_comp_dir, as
 // eu-addr2line, binutils addr2line and llvm-symbolizer print it.
-static const char *source_path(Dwarf_Die *cudie, const char *name) {
+static const char *source_path(struct cgosym_dwarf_module *m, Dwarf_Die *cudie, const char *name) {
 	if (name == NULL || name[0] == '\0' || strcmp(name, "???") == 0) {
 		return NULL;
 	}
 	Dwarf_Attribute attr;
-	const char *dir = name[0] == '/' ? NULL : dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &attr));
+	const char *dir = name[0] == '/' ? NULL : cgosym_dwarf_string(m, dwarf_attr(cudie, DW_AT_comp_dir, &attr));
 	if (dir == NULL || dir[0] == '\0') {
 		return cgosym_dwarf_intern_str(name);
 	}
@@ -355,14 +440,23 @@ static const char *source_path(Dwarf_Die *cudie, const char *name) {
 }
 
 // [normal] DW_AT_call_file indexes the CU's line-table file list.
-static const char *call_file(Dwarf_Die *cudie, Dwarf_Die *die, Dwarf_Files *files, size_t nfiles) {
+static const char *call_file(struct cgosym_dwarf_module *m, Dwarf_Die *cudie, Dwarf_Die *die, Dwarf_Files *files,
+			     size_t nfiles) {
 	Dwarf_Attribute attr;
 	Dwarf_Word idx;
 	if (files == NULL || dwarf_attr(die, DW_AT_call_file, &attr) == NULL || dwarf_formudata(&attr, &idx) != 0 ||
 	    idx >= nfiles) {
 		return NULL;
 	}
-	return source_path(cudie, dwarf_filesrc(files, idx, NULL, NULL));
+	return source_path(m, cudie, dwarf_filesrc(files, idx, NULL, NULL));
+}
+
+// [normal] Whether libdw may read cudie's line table: it takes the CU's
+// DW_AT_comp_dir with dwarf_formstring and runs strlen on it.
+static int comp_dir_safe(struct cgosym_dwarf_module *m, Dwarf_Die *cudie) {
+	Dwarf_Attribute attr;
+	return dwarf_attr(cudie, DW_AT_comp_dir, &attr) == NULL || attr.form != DW_FORM_string ||
+	       cgosym_dwarf_string(m, &attr) != NULL;
 }
 
 // [normal]
@@ -385,9 +479,10 @@ static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_A
 	Dwarf_Die cudie;
 	memset(&cudie, 0, sizeof cudie);
 	int have_cu = dwarf_diecu(&ch->die[0], &cudie, NULL, NULL) != NULL;
+	int have_lines = have_cu && comp_dir_safe(m, &cudie);
 	Dwarf_Files *files = NULL;
 	size_t nfiles = 0;
-	if (have_cu && ch->n > 1 && dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0) {
+	if (have_lines && ch->n > 1 && dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0) {
 		files = NULL;
 	}
 	uintptr_t entry = (uintptr_t)(func_entry(&ch->die[0]) + m->dwbias);
@@ -405,7 +500,7 @@ static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_A
 		}
 		struct cgosym_frame *f = &out[n++];
 		int linkage;
-		f->function = die_name(&ch->die[i], &linkage);
+		f->function = die_name(m, &ch->die[i], &linkage);
 		if (i == 0 && !linkage && cxx) {
 			// GCC omits the linkage name of some instances
 			// (templates over local types, lambdas); the symbol
@@ -427,14 +522,14 @@ static int chain_frames(struct cgosym_dwarf_module *m, struct chain *ch, Dwarf_A
 		f->line = 0;
 		f->entry = entry;
 		if (i == ch->n - 1) {
-			Dwarf_Line *line = have_cu ? dwarf_getsrc_die(&cudie, a) : NULL;
+			Dwarf_Line *line = have_lines ? dwarf_getsrc_die(&cudie, a) : NULL;
 			int lineno = 0;
 			if (line != NULL && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
-				f->file = source_path(&cudie, dwarf_linesrc(line, NULL, NULL));
+				f->file = source_path(m, &cudie, dwarf_linesrc(line, NULL, NULL));
 				f->line = f->file ? (unsigned long)lineno : 0;
 			}
 		} else {
-			f->file = call_file(&cudie, &ch->die[i + 1], files, nfiles);
+			f->file = call_file(m, &cudie, &ch->die[i + 1], files, nfiles);
 			f->line = f->file ? call_line(&ch->die[i + 1]) : 0;
 		}
 	}
@@ -447,13 +542,13 @@ static void line_in_cu(struct cgosym_dwarf_module *m, Dwarf_Addr a, struct cgosy
 	while (i > 0 && m->cu_ranges[i - 1].maxhi > a) {
 		const struct cgosym_dwarf_cu_range *r = &m->cu_ranges[--i];
 		Dwarf_Die cudie;
-		if (a >= r->hi || dwarf_offdie(m->dw, m->cus[r->cu].off, &cudie) == NULL) {
+		if (a >= r->hi || dwarf_offdie(m->dw, m->cus[r->cu].off, &cudie) == NULL || !comp_dir_safe(m, &cudie)) {
 			continue;
 		}
 		Dwarf_Line *line = dwarf_getsrc_die(&cudie, a);
 		int lineno = 0;
 		if (line != NULL && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
-			f->file = source_path(&cudie, dwarf_linesrc(line, NULL, NULL));
+			f->file = source_path(m, &cudie, dwarf_linesrc(line, NULL, NULL));
 			f->line = f->file ? (unsigned long)lineno : 0;
 			return;
 		}
@@ -470,7 +565,7 @@ int cgosym_dwarf_describe(struct cgosym_dwarf_module *m, uintptr_t pc, struct cg
 		struct chain ch; // 2 KiB: small next to libdw's own stack use
 		if (find_function(m, a, &ch.die[0])) {
 			ch.n = 1;
-			walk_inlines(&ch.die[0], a, &ch, 0);
+			walk_inlines(&ch.die[0], a, &ch, 0, 0);
 			int n = chain_frames(m, &ch, a, pc, out, max);
 			if (n > 0) {
 				return n;

@@ -69,6 +69,11 @@ struct cgosym_dwarf_module {
 	Elf *alt_elf;
 	int alt_fd;
 	size_t dwarf_bytes; /* charged to the memory cap */
+	/* Where the sections holding DW_FORM_string values (.debug_info,
+	 * .debug_types) of dw and alt_dw end: a value starting right there
+	 * has no NUL after it (cgosym_dwarf_string). */
+	const char *string_ends[8];
+	size_t n_string_ends;
 
 	/* Lazily built lookup structures (dwarf_index.c). */
 	int dw_state; /* 0 not tried, 1 ok, -1 none */
@@ -233,6 +238,11 @@ int cgosym_dwarf_no_debuginfo(Dwfl_Module *mod, void **userdata,
  * address minus DWARF address. NULL when there is none or it is over the
  * cap. */
 Dwarf *cgosym_dwarf_open_dwarf(struct cgosym_dwarf_module *m, Dwarf_Addr *bias);
+
+/* [normal] dwarf_formstring(attr) for a DIE of m's DWARF, or NULL where
+ * libdw 0.188 would hand back a string that runs off the end of its
+ * section (see seal_strings in dwarf_debuginfo.c). */
+const char *cgosym_dwarf_string(const struct cgosym_dwarf_module *m, Dwarf_Attribute *attr);
 
 /* [normal] Releases what cgosym_dwarf_open_dwarf opened; call before
  * libdwfl frees the module (the Dwarf may sit on its Elf). */

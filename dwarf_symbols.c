@@ -216,6 +216,55 @@ static int sym_rank(const GElf_Sym *sym) {
 	return rank + (sym->st_size == 0);
 }
 
+// The string tables of one Elf, to check symbol names against.
+struct strtabs {
+	Elf *elf;
+	size_t n;
+	struct {
+		uintptr_t lo, hi;
+	} r[8];
+};
+
+// [normal] The SHT_STRTAB sections of elf, as read (libdwfl's symbol
+// tables point into these same buffers).
+static void read_strtabs(Elf *elf, struct strtabs *t) {
+	t->elf = elf;
+	t->n = 0;
+	Elf_Scn *scn = NULL;
+	while (elf != NULL && (scn = elf_nextscn(elf, scn)) != NULL && t->n < sizeof t->r / sizeof t->r[0]) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_STRTAB) {
+			continue;
+		}
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (data != NULL && data->d_buf != NULL && data->d_size > 0) {
+			t->r[t->n].lo = (uintptr_t)data->d_buf;
+			t->r[t->n].hi = (uintptr_t)data->d_buf + data->d_size;
+			t->n++;
+		}
+	}
+}
+
+// [normal] libdwfl 0.188 checks that a symbol's name starts inside its
+// string table, not that a NUL ends it there: on a corrupt .strtab (or
+// the one inside .gnu_debugdata) strlen would run past the buffer. A name
+// counts only if it lies in one of its Elf's string tables with a NUL
+// before that table's end.
+static int name_terminated(const char *name, Elf *elf, struct strtabs t[2]) {
+	struct strtabs *tab = t[0].elf == elf ? &t[0] : t[1].elf == elf ? &t[1] : NULL;
+	if (tab == NULL) {
+		tab = t[0].elf == NULL ? &t[0] : &t[1];
+		read_strtabs(elf, tab);
+	}
+	uintptr_t p = (uintptr_t)name;
+	for (size_t i = 0; i < tab->n; i++) {
+		if (p >= tab->r[i].lo && p < tab->r[i].hi) {
+			return memchr(name, '\0', tab->r[i].hi - p) != NULL;
+		}
+	}
+	return 0;
+}
+
 // [normal]
 static void build_syms(struct cgosym_dwarf_module *m) {
 	m->sym_state = -1;
@@ -231,14 +280,17 @@ static void build_syms(struct cgosym_dwarf_module *m) {
 		return;
 	}
 	size_t k = 0;
+	struct strtabs tabs[2] = {{.elf = NULL}, {.elf = NULL}};
 	for (int i = 1; i < n; i++) {
 		GElf_Sym sym;
 		GElf_Addr addr;
 		GElf_Word shndx;
-		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx, NULL, NULL);
+		Elf *elf = NULL;
+		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx, &elf, NULL);
 		int type = GELF_ST_TYPE(sym.st_info);
-		if (name == NULL || name[0] == '\0' || (type != STT_FUNC && type != STT_GNU_IFUNC) ||
-		    sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || addr < m->lo || addr >= m->hi) {
+		if (name == NULL || (type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
+		    sym.st_shndx == SHN_ABS || addr < m->lo || addr >= m->hi || !name_terminated(name, elf, tabs) ||
+		    name[0] == '\0') {
 			continue;
 		}
 		syms[k++] = (struct cgosym_dwarf_sym){addr, sym.st_size ? addr + sym.st_size : 0, 0, name, sym_rank(&sym)};

@@ -75,6 +75,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// asanBuild is set (asan_test.go) when the test binary is built with -asan,
+// as make test-asan builds it and, through GOFLAGS, every test program.
+var asanBuild bool
+
+// skipUnderASan skips the test under make test-asan; why says what
+// AddressSanitizer changes that the test depends on.
+func skipUnderASan(t testing.TB, why string) {
+	t.Helper()
+	if asanBuild {
+		t.Skip("under AddressSanitizer (make test-asan): " + why)
+	}
+}
+
+// withoutLeakCheck returns env plus, under make test-asan, the inherited
+// ASAN_OPTIONS with LeakSanitizer's check at exit turned off, for a program
+// that exits normally in a state the check cannot survive.
+func withoutLeakCheck(env []string) []string {
+	if !asanBuild {
+		return env
+	}
+	return append(env[:len(env):len(env)], "ASAN_OPTIONS="+os.Getenv("ASAN_OPTIONS")+":detect_leaks=0")
+}
+
 // toolchainErr is why programs cannot be built here ("" when they can).
 var toolchainOnce sync.Once
 var toolchainErr string
@@ -156,8 +179,7 @@ func buildProgram(t testing.TB, moduleDir, pkg string, extraEnv ...string) strin
 		defer cancel()
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", b.bin, pkg)
 		cmd.Dir = absDir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-buildvcs=false")
-		cmd.Env = append(cmd.Env, extraEnv...)
+		cmd.Env = goBuildEnv("-buildvcs=false", extraEnv)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.err = fmt.Errorf("go build %s in %s (env %q): %v\n%s", pkg, absDir, extraEnv, err, out)
 		}
@@ -166,6 +188,25 @@ func buildProgram(t testing.TB, moduleDir, pkg string, extraEnv ...string) strin
 		t.Fatal(b.err)
 	}
 	return b.bin
+}
+
+// goBuildEnv is the environment of a go command that builds a test
+// program: the test's own, GOWORK off, and extraEnv. GOFLAGS accumulates
+// rather than being replaced: the test run's own (make test-ubsan's -tags,
+// make test-asan's -asan), then flags, then any GOFLAGS in extraEnv, so
+// that test programs are built the way the suite was asked to build them.
+func goBuildEnv(flags string, extraEnv []string) []string {
+	goflags := strings.Fields(os.Getenv("GOFLAGS"))
+	goflags = append(goflags, strings.Fields(flags)...)
+	env := append(os.Environ(), "GOWORK=off")
+	for _, kv := range extraEnv {
+		if v, ok := strings.CutPrefix(kv, "GOFLAGS="); ok {
+			goflags = append(goflags, strings.Fields(v)...)
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "GOFLAGS="+strings.Join(goflags, " "))
 }
 
 // result is how a program ended and what it printed.

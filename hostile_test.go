@@ -232,7 +232,14 @@ func TestHostileFiles(t *testing.T) {
 			}
 			expand := strings.NewReplacer("LIB:HALF", lib+":"+strconv.FormatInt(st.Size()/2, 10), "LIB", lib, "DEBUG", debug)
 			args := append([]string{lib}, strings.Fields(expand.Replace(tt.steps))...)
-			r := runProgram(t, bin, tt.env, args...)
+			env := tt.env
+			if strings.Contains(tt.steps, "truncate=LIB") {
+				// LeakSanitizer's scan at exit (make test-asan) reads the
+				// library's data mapping, past the truncated file's end:
+				// SIGBUS in the scan.
+				env = withoutLeakCheck(env)
+			}
+			r := runProgram(t, bin, env, args...)
 			if r.ExitCode != 0 || !strings.Contains(r.Stdout, "\ndone\n") {
 				t.Fatalf("the program did not finish cleanly:\n%v", r)
 			}

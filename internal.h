@@ -105,8 +105,9 @@ int cgosym_in_signal_handler(void);
 
 /* How many bytes of stack the context snapshot copies, starting at the
  * snapshot's stack pointer: enough for the frame of the runtime's
- * _cgo_wait_runtime_init_done, which is gone by the time anyone unwinds. */
-#define CGOSYM_SNAPSHOT_STACK 128
+ * _cgo_wait_runtime_init_done, which is gone by the time anyone unwinds
+ * (48 bytes with its return address; 144 built by go build -asan). */
+#define CGOSYM_SNAPSHOT_STACK 256
 
 /* Where a walk starts. */
 struct cgosym_unwind_start {
@@ -168,6 +169,40 @@ struct cgosym_snapshot {
 };
 
 /* ---- Safe memory access (memory.c). ---- */
+
+/* On functions that read other frames' stack bytes (checked readable first):
+ * AddressSanitizer's redzones there are not ours, and would be false reports. */
+#define CGOSYM_NO_ASAN __attribute__((no_sanitize_address))
+
+/* Defined when this file is compiled with AddressSanitizer (go build -asan). */
+#if defined(__SANITIZE_ADDRESS__) /* GCC; Clang before 17 says it another way */
+#define CGOSYM_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CGOSYM_ASAN_BUILD 1
+#endif
+#endif
+
+/* [signal] Copies n bytes from src, known readable but possibly anywhere
+ * (another frame, another thread's stack), unchecked by AddressSanitizer:
+ * under ASan word by word, since ASan intercepts memcpy itself (the volatile
+ * loads keep the compiler from turning the loop back into a memcpy call). */
+CGOSYM_NO_ASAN static inline void cgosym_copy_unchecked(void *dst, const void *src, size_t n) {
+#ifdef CGOSYM_ASAN_BUILD
+	typedef uint64_t unaligned_word __attribute__((aligned(1), may_alias));
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	size_t i = 0;
+	for (; n - i >= sizeof(unaligned_word); i += sizeof(unaligned_word)) {
+		*(unaligned_word *)(d + i) = *(const volatile unaligned_word *)(s + i);
+	}
+	for (; i < n; i++) {
+		d[i] = *(const volatile unsigned char *)(s + i);
+	}
+#else
+	__builtin_memcpy(dst, src, n);
+#endif
+}
 
 /* [signal] Copies n bytes from addr into dst if every byte is readable;
  * returns 0 on success, -1 (and copies nothing) otherwise. Never faults. */

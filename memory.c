@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,6 +53,6 @@ int cgosym_read_memory(void *dst, uintptr_t addr, size_t n) {
 	if (!ok) {
 		return -1;
 	}
-	memcpy(dst, (const void *)addr, n);
+	cgosym_copy_unchecked(dst, (const void *)addr, n);
 	return 0;
 }

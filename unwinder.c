@@ -124,7 +124,7 @@ static int read_word(struct walk *w, uintptr_t addr, unw_word_t *out) {
 		return -1;
 	}
 	if (page_is_good(w, first) && page_is_good(w, last)) {
-		memcpy(out, (const void *)addr, sizeof *out);
+		cgosym_copy_unchecked(out, (const void *)addr, sizeof *out);
 		return 0;
 	}
 	if (cgosym_read_memory(out, addr, sizeof *out) != 0) {
@@ -465,13 +465,18 @@ static int slow_step(struct walk *w, const struct cgosym_unwind_start *start, ui
 }
 
 // [signal] The loaded object holding pc, as an identity that changes when
-// it is unloaded and something else is loaded there; 0 for none.
+// it is unloaded and something else is loaded there; 0 for none. A
+// different build loaded at the same address into the same link-map
+// allocation with its unwind table at the same address would pass for the
+// old one and step by its rules: wrong frames for that object, never a
+// fault (every load is validated). Reading the table to tell such builds
+// apart cost a page probe per object per walk, 4-8 times the whole step.
 static uintptr_t module_identity(uintptr_t pc) {
 	struct dl_find_object dlfo;
 	if (_dl_find_object((void *)pc, &dlfo) != 0) {
 		return 0;
 	}
-	return (uintptr_t)dlfo.dlfo_link_map ^ ((uintptr_t)dlfo.dlfo_eh_frame << 1) ^ (uintptr_t)dlfo.dlfo_map_start;
+	return ((uintptr_t)dlfo.dlfo_link_map ^ ((uintptr_t)dlfo.dlfo_eh_frame << 1) ^ (uintptr_t)dlfo.dlfo_map_start) | 1;
 }
 
 // ---- Walking ----

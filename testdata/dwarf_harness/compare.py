@@ -144,8 +144,12 @@ def compare(binary, lib, n):
     target = "self" if lib == binary else lib
     ours = parse_ours(subprocess.run([binary, "batch", target], input=hexes.replace("0x", ""),
                                      capture_output=True, text=True, check=True).stdout)
-    refs = [("eu-addr2line", parse_addr2line(run(["eu-addr2line", "-a", "-i", "-f", "-C", "-e", lib], hexes))),
-            ("addr2line", parse_addr2line(run(["addr2line", "-a", "-i", "-f", "-C", "-e", dbg], hexes)))]
+    # Whichever reference tools are installed.
+    refs = []
+    if shutil.which("eu-addr2line"):
+        refs.append(("eu-addr2line", parse_addr2line(run(["eu-addr2line", "-a", "-i", "-f", "-C", "-e", lib], hexes))))
+    if shutil.which("addr2line"):
+        refs.append(("addr2line", parse_addr2line(run(["addr2line", "-a", "-i", "-f", "-C", "-e", dbg], hexes))))
     if shutil.which("llvm-symbolizer"):
         refs.append(("llvm-symbolizer",
                      parse_llvm(run(["llvm-symbolizer", "--obj=" + dbg, "--inlining", "--demangle"], hexes))))

@@ -9,6 +9,10 @@
 //	threads LIB VADDRS N  N threads doing cold lookups, checked against
 //	                      a single-threaded engine
 //	perf LIB VADDRS       cold and warm lookup cost
+//	churn N ROUNDS        N threads looking up PCs while another
+//	                      dlopens and dlcloses a library, another opens
+//	                      and closes whole engines of this process, and
+//	                      another file-mode engines (for TSan)
 //	pidtest [REPLACEMENT] symbolizes this process from an exec'd child
 //	                      with open_pid; first renames REPLACEMENT over
 //	                      this executable when given
@@ -320,6 +324,8 @@ static int cmd_self(const char *dir) {
 	test_plain(d, dir, "libdwz_b.so", 1);
 	test_plain(d, dir, "libdwz_c.so", -1);
 	test_misc(d, dir);
+	// Everything the engine holds goes (valgrind's leak check).
+	cgosym_dwarf_close(d);
 	printf("%s self (%d failures)\n", failures ? "FAIL" : "PASS", failures);
 	return failures != 0;
 }
@@ -499,6 +505,145 @@ static int cmd_threads(const char *lib, const char *vaddr_file, int nthreads) {
 	return bad != 0;
 }
 
+// ---- churn ----
+
+struct churn_arg {
+	struct cgosym_dwarf *d;
+	const char *dir;
+	int rounds;
+	uintptr_t pcs[3];
+	const char *want[3]; /* interned: compared by pointer */
+	uintptr_t file_vaddr; /* plain_exported in libplain_full.so */
+	int bad;
+};
+
+static void *churn_lookups(void *p) {
+	struct churn_arg *a = p;
+	struct cgosym_frame fr[CGOSYM_MAX_INLINE];
+	for (int r = 0; r < a->rounds * 20; r++) {
+		int i = r % 3;
+		int n = cgosym_dwarf_lookup(a->d, a->pcs[i], fr, CGOSYM_MAX_INLINE);
+		if (n < 1 || fr[0].function != a->want[i]) {
+			if (a->bad++ < 3) {
+				printf("  lookup %#lx: %d frames, %s (%p) want %s (%p)\n", (unsigned long)a->pcs[i], n,
+				       n ? fr[0].function : "", n ? (const void *)fr[0].function : NULL, a->want[i],
+				       (const void *)a->want[i]);
+			}
+		}
+	}
+	return NULL;
+}
+
+// A library loaded and unloaded again and again: every lookup after a
+// change re-reads the loader's list.
+static void *churn_loader(void *p) {
+	struct churn_arg *a = p;
+	char path[PATHBUF];
+	snprintf(path, sizeof path, "%s/libplain_unload.so", a->dir);
+	struct cgosym_frame fr[CGOSYM_MAX_INLINE];
+	for (int r = 0; r < a->rounds; r++) {
+		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (h == NULL) {
+			a->bad++;
+			break;
+		}
+		uintptr_t (*exported)(unsigned *) = (uintptr_t(*)(unsigned *))dlsym(h, "plain_exported");
+		unsigned line;
+		uintptr_t pc = exported(&line);
+		int n = cgosym_dwarf_lookup(a->d, pc, fr, CGOSYM_MAX_INLINE);
+		a->bad += n != 1 || strcmp(fr[0].function, "plain_exported") != 0 || fr[0].line != line;
+		dlclose(h);
+	}
+	return NULL;
+}
+
+// Whole engines of this process, opened and closed.
+static void *churn_self(void *p) {
+	struct churn_arg *a = p;
+	struct cgosym_frame fr[CGOSYM_MAX_INLINE];
+	for (int r = 0; r < a->rounds / 4 + 1; r++) {
+		struct cgosym_dwarf *e = cgosym_dwarf_open_self();
+		int n = e ? cgosym_dwarf_lookup(e, a->pcs[0], fr, CGOSYM_MAX_INLINE) : 0;
+		a->bad += n < 1 || fr[0].function != a->want[0];
+		cgosym_dwarf_close(e);
+	}
+	return NULL;
+}
+
+// File-mode engines: the same library at a new address each round.
+static void *churn_files(void *p) {
+	struct churn_arg *a = p;
+	char path[PATHBUF];
+	snprintf(path, sizeof path, "%s/libplain_full.so", a->dir);
+	struct cgosym_frame fr[CGOSYM_MAX_INLINE];
+	for (int r = 0; r < a->rounds; r++) {
+		struct cgosym_dwarf *e = cgosym_dwarf_open_files();
+		uintptr_t base = ((uintptr_t)1 << 32) + (uintptr_t)r * 0x100000;
+		int n = 0;
+		if (e != NULL && cgosym_dwarf_add_file(e, path, base) == 0) {
+			n = cgosym_dwarf_lookup(e, base + a->file_vaddr, fr, CGOSYM_MAX_INLINE);
+		}
+		a->bad += n != 1 || strcmp(fr[0].function, "plain_exported") != 0;
+		cgosym_dwarf_close(e);
+	}
+	return NULL;
+}
+
+static int cmd_churn(const char *dir, int nthreads, int rounds) {
+	char path[PATHBUF];
+	snprintf(path, sizeof path, "%s/libcxx.so", dir);
+	void *cxx = open_lib(path);
+	snprintf(path, sizeof path, "%s/libplain_full.so", dir);
+	void *full = open_lib(path);
+	if (cxx == NULL || full == NULL) {
+		return 1;
+	}
+	// As the package does: the demangler first (libcxx.so brought
+	// libstdc++ in), then the engine.
+	cgosym_dwarf_prepare();
+	struct churn_arg a = {.d = cgosym_dwarf_open_self(), .dir = dir, .rounds = rounds};
+	unsigned line, lines[3];
+	uintptr_t cxx_pcs[3];
+	void (*get_cxx_pcs)(uintptr_t *, unsigned *) = (void (*)(uintptr_t *, unsigned *))dlsym(cxx, "cxx_pcs");
+	get_cxx_pcs(cxx_pcs, lines);
+	uintptr_t (*exported)(unsigned *) = (uintptr_t(*)(unsigned *))dlsym(full, "plain_exported");
+	a.pcs[0] = outer_func(1, &line, &line);
+	a.pcs[1] = cxx_pcs[0];
+	a.pcs[2] = exported(&line);
+	a.file_vaddr = a.pcs[2] - load_bias(full);
+	struct cgosym_frame fr[CGOSYM_MAX_INLINE];
+	for (int i = 0; i < 3; i++) {
+		int n = cgosym_dwarf_lookup(a.d, a.pcs[i], fr, CGOSYM_MAX_INLINE);
+		a.want[i] = n > 0 ? fr[0].function : NULL;
+	}
+	if (nthreads > 32) {
+		nthreads = 32;
+	}
+	pthread_t th[35];
+	struct churn_arg args[35];
+	void *(*fns[3])(void *) = {churn_loader, churn_self, churn_files};
+	double t0 = now();
+	for (int t = 0; t < nthreads + 3; t++) {
+		args[t] = a;
+		pthread_create(&th[t], NULL, t < 3 ? fns[t] : churn_lookups, &args[t]);
+	}
+	int bad = 0;
+	for (int t = 0; t < nthreads + 3; t++) {
+		pthread_join(th[t], NULL);
+		bad += args[t].bad;
+		if (args[t].bad) {
+			printf("  thread %d (%s): %d wrong\n", t,
+			       t == 0 ? "dlopen" : t == 1 ? "self engines" : t == 2 ? "file engines" : "lookups",
+			       args[t].bad);
+		}
+	}
+	cgosym_dwarf_close(a.d);
+	printf("%s churn: %d lookup threads, %d rounds of dlopen/dlclose, engines of this process and file-mode "
+	       "engines, %d wrong answers, %.1f ms\n",
+	       bad ? "FAIL" : "PASS", nthreads, rounds, bad, (now() - t0) * 1e3);
+	return bad != 0;
+}
+
 // ---- perf ----
 
 static int cmd_perf(const char *lib, const char *vaddr_file) {
@@ -673,6 +818,9 @@ int main(int argc, char **argv) {
 	}
 	if (argc >= 5 && strcmp(argv[1], "threads") == 0) {
 		return cmd_threads(argv[2], argv[3], atoi(argv[4]));
+	}
+	if (argc >= 4 && strcmp(argv[1], "churn") == 0) {
+		return cmd_churn(dir, atoi(argv[2]), atoi(argv[3]));
 	}
 	if (argc >= 4 && strcmp(argv[1], "perf") == 0) {
 		return cmd_perf(argv[2], argv[3]);

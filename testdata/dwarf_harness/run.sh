@@ -4,14 +4,18 @@
 # binutils, python3. SQLITE_C, when set, names sqlite3.c (or go-sqlite3's
 # sqlite3-binding.c) for the comparison and performance runs; SQLITE_SO
 # names an already built one (gcc -O2 -g -shared -fPIC).
+#
+# For sanitize.sh: HARNESS_BIN builds into another directory than bin/,
+# HARNESS_CFLAGS adds flags to the harness's build (e.g. -fsanitize=thread),
+# BUILD_ONLY=1 stops once everything is built.
 set -eu
 cd "$(dirname "$0")"
 here=$(pwd)
 root=$(cd ../.. && pwd)
-bin=$here/bin
+bin=${HARNESS_BIN:-$here/bin}
 rm -rf "$bin"
 mkdir -p "$bin/.debug" "$bin/debugdir"
-CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$root"
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$root ${HARNESS_CFLAGS:-}"
 # The engine and the two files it borrows: validated reads (memory.c) and
 # module+offset names from the loader (format.c).
 ENGINE="$(ls "$root"/dwarf*.c) $root/memory.c $root/format.c"
@@ -79,6 +83,9 @@ elif [ -n "${SQLITE_C:-}" ]; then
 	gcc -O2 -g -shared -fPIC -DSQLITE_THREADSAFE=1 -o libsqlite3.so "$SQLITE_C" -lpthread -lm
 fi
 cd "$here"
+if [ -n "${BUILD_ONLY:-}" ]; then
+	exit 0
+fi
 
 # The swap and replaced-executable tests rename files over others.
 consumables() {

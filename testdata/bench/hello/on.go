@@ -1,0 +1,5 @@
+//go:build cgosym
+
+package main
+
+import _ "github.com/cgosymbolizer/cgosymbolizer"
