@@ -228,21 +228,29 @@ void cgosym_dwarf_init(void) {
 // Set once the demangler has been looked up for the first time.
 static int demangler_prepared;
 
-// [normal] The first lookup of the C++ demangler takes the loader's lock
+// [normal] Loading libdw and the first lookup of the C++ demangler take
+// the loader's lock
 // (dlsym, dlopen RTLD_NOLOAD) and costs a third of a millisecond, so it is
 // not done at start-up but on the first symbolization, outside the
 // pthread_once that opens the engine: a thread inside dlopen (holding the
 // loader's lock while a constructor calls Go) may be waiting on that once.
-void cgosym_dwarf_prepare(void) {
+int cgosym_dwarf_prepare(void) {
+	if (cgosym_dwarf_load_api() != 0) {
+		return -1;
+	}
 	if (__atomic_load_n(&demangler_prepared, __ATOMIC_ACQUIRE)) {
-		return;
+		return 0;
 	}
 	cgosym_dwarf_resolve_demangler(0);
 	__atomic_store_n(&demangler_prepared, 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 // [normal]
 struct cgosym_dwarf *cgosym_dwarf_open_self(void) {
+	if (cgosym_dwarf_load_api() != 0) {
+		return NULL;
+	}
 	pthread_mutex_lock(&engine_mu);
 	struct cgosym_dwarf *d = new_engine(0);
 	if (d != NULL) {
@@ -321,6 +329,10 @@ struct cgosym_dwarf *cgosym_dwarf_open_pid(pid_t pid) {
 			break;
 		}
 	}
+	if (cgosym_dwarf_load_api() != 0) {
+		cgosym_dwarf_free_maps(&maps);
+		return NULL;
+	}
 	pthread_mutex_lock(&engine_mu);
 	struct cgosym_dwarf *d = new_engine(pid);
 	if (d == NULL) {
@@ -349,6 +361,9 @@ struct cgosym_dwarf *cgosym_dwarf_open_pid(pid_t pid) {
 
 // [normal]
 struct cgosym_dwarf *cgosym_dwarf_open_files(void) {
+	if (cgosym_dwarf_load_api() != 0) {
+		return NULL;
+	}
 	pthread_mutex_lock(&engine_mu);
 	struct cgosym_dwarf *d = new_engine(-1);
 	pthread_mutex_unlock(&engine_mu);
@@ -395,7 +410,9 @@ int cgosym_dwarf_add_file(struct cgosym_dwarf *d, const char *path, uintptr_t ba
 	}
 	uintptr_t lo = 0, hi = 0;
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	int ok = elf != NULL && elf_kind(elf) == ELF_K_ELF && file_span(elf, base, &lo, &hi);
+	GElf_Ehdr eh;
+	int ok = elf != NULL && elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh) != NULL &&
+		 (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) && file_span(elf, base, &lo, &hi);
 	if (elf != NULL) {
 		elf_end(elf);
 	}

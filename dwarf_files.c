@@ -295,9 +295,14 @@ static int is_exe_path(const char *exe_link, const char *mapped_path) {
 // only the fd, libdwfl would mmap it, and a file truncated in place under a
 // mapping raises SIGBUS when read. On failure fd is closed and *file_name
 // freed: with a name and no Elf, libdwfl would open and map it itself.
+// Only executables and shared objects, what the loader maps: libdwfl
+// relocates a relocatable (ET_REL) file through the section_address
+// callback, which the engine leaves NULL, and would call it.
 static int read_elf(int fd, Elf **elfp, char **file_name) {
 	*elfp = elf_begin(fd, ELF_C_READ, NULL);
-	if (*elfp == NULL || *file_name == NULL) {
+	GElf_Ehdr eh;
+	if (*elfp == NULL || *file_name == NULL || gelf_getehdr(*elfp, &eh) == NULL ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)) {
 		if (*elfp != NULL) {
 			elf_end(*elfp);
 			*elfp = NULL;

@@ -15,6 +15,10 @@
 
 #include "internal.h"
 
+/* Last: every libdw and libelf call below and in the engine's files goes
+ * through the table loaded at first use. */
+#include "dwarf_api.h"
+
 /* One line of /proc/PID/maps that maps a file. */
 struct cgosym_dwarf_vma {
 	uintptr_t start, end, offset;

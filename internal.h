@@ -41,10 +41,11 @@ struct cgosym_dwarf;
  * environment (CGOSYMBOLIZER_DEBUG_DIRS) before Go code can change it. */
 void cgosym_dwarf_init(void);
 
-/* [normal] Looks up the C++ demangler, which takes the loader's lock: call
- * it before cgosym_dwarf_open_self and outside any lock of ours. Cheap
- * after the first call. */
-void cgosym_dwarf_prepare(void);
+/* [normal] Loads libdw and libelf (on first use, not at start-up) and looks
+ * up the C++ demangler; both take the loader's lock, so call it before
+ * cgosym_dwarf_open_self and outside any lock of ours. Cheap after the
+ * first call. -1 if libdw cannot be loaded: the engine cannot open. */
+int cgosym_dwarf_prepare(void);
 
 /* [normal] Opens this process: the main executable through /proc/self/exe
  * (build-id checked), shared libraries from dl_iterate_phdr, refreshed when
@@ -62,7 +63,8 @@ struct cgosym_dwarf *cgosym_dwarf_open_files(void);
 
 /* [normal] Adds the ELF file at path as loaded at base (runtime address =
  * file address + base). The file is read, never mapped. 0, or -1 if it is
- * not an ELF file with loadable segments or overlaps one added before. */
+ * not an ELF executable or shared object with loadable segments that fit
+ * above base, or overlaps one added before. */
 int cgosym_dwarf_add_file(struct cgosym_dwarf *d, const char *path, uintptr_t base);
 
 /* [normal] Frees an address space and everything it holds. */

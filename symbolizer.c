@@ -78,8 +78,9 @@ void cgosymbolizer_symbolize(void *varg) {
 		if (cgosym_in_signal_handler()) {
 			n = cgosym_crash_lookup(arg->pc, frames, CGOSYM_MAX_INLINE);
 		} else {
-			cgosym_dwarf_prepare();
-			pthread_once(&self_once, open_self);
+			if (cgosym_dwarf_prepare() == 0) {
+				pthread_once(&self_once, open_self);
+			}
 			if (self_dwarf != NULL) {
 				n = cgosym_dwarf_lookup(self_dwarf, arg->pc, frames, CGOSYM_MAX_INLINE);
 			}

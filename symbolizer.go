@@ -9,7 +9,7 @@ package cgosymbolizer
 // in libunwind.so.8, which exports its own, deadlock-prone, _Unwind_*.
 // (--push-state would scope --no-as-needed to libgcc_s, but cgo's flag
 // allow-list refuses it before Go 1.24; --no-as-needed is Debian's default.)
-#cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldw -lelf
+#cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
 #include "include/cgosymbolizer.h"
 */
 import "C"

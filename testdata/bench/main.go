@@ -345,7 +345,7 @@ func (c *config) report(a *artifacts, cb *callbackResult, uw *unwindResult, mods
 	rows = nil
 	for _, v := range []struct{ name, desc string }{
 		{"bare", "without the import"},
-		{"libs", "without the import, linked with the package's libraries (`-lgcc_s -lunwind-x86_64 -ldw -lelf`)"},
+		{"libs", "without the import, linked with the package's libraries (`-lgcc_s -lunwind-x86_64 -ldl`)"},
 		{"package-off", "with the import, `CGOSYMBOLIZER=off`"},
 		{"package", "with the import"},
 	} {

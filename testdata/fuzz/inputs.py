@@ -434,6 +434,16 @@ def nasty(seeds, outdir):
     e = Elf(base)
     struct.pack_into("<H", e.d, 0x38, 0)
     out["hand-phdr-none"] = e.bytes()
+    # A relocatable file (ET_REL) with program headers: libdwfl relocates
+    # it through the section_address callback, which the engine leaves NULL.
+    # Its .text at address 0, as in a real .o: libdwfl asks where it went.
+    e = Elf(base)
+    struct.pack_into("<H", e.d, 0x10, 1)
+    i = e.find(".text")
+    h = e.shdr(i)
+    h[3] = 0
+    e.set_shdr(i, h)
+    out["hand-et-rel-with-phdrs"] = e.bytes()
     # Section header count and string index out of range.
     e = Elf(base)
     struct.pack_into("<H", e.d, 0x3E, 0xFFFF)

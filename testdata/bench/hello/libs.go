@@ -4,5 +4,5 @@
 
 package main
 
-// #cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldw -lelf
+// #cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
 import "C"
