@@ -27,6 +27,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// The engine calls libdw and libelf through a table it fills with dlopen
+// (dwarf_api.h); here they are linked, and the table is filled with them
+// (LLVMFuzzerInitialize): the libraries fuzzed are the ones linked, also
+// when they are an instrumented static build (README.md).
+#define CGOSYM_DWARF_API_REAL_NAMES
 #include "dwarf_internal.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -100,6 +105,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 	// in the work directory, never in /usr/lib/debug first.
 	setenv("CGOSYMBOLIZER_MAX_MEMORY", "64M", 0);
 	setenv("CGOSYMBOLIZER_DEBUG_DIRS", dir, 1);
+	static struct cgosym_dwarf_api api;
+#define FILL(name) api.name = name;
+	CGOSYM_DWARF_API(FILL)
+#undef FILL
+	cgosym_dwarf_api = &api;
 	// Fuzzed linkage names go through the C++ demangler too.
 	cgosym_dwarf_resolve_demangler(1);
 	elf_version(EV_CURRENT);

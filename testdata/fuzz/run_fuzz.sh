@@ -43,7 +43,7 @@ fi
 status=0
 # shellcheck disable=SC2086
 bin/fuzz_elf -fork="$jobs" $args bin/corpus seeds corpus > bin/fuzz.log 2>&1 || status=$?
-grep -v '^#[0-9]' bin/fuzz.log | grep -v '^INFO: \|^MS: \|^[ 	]*$' | tail -n 40 || true
+grep -v '^#[0-9]' bin/fuzz.log | grep -v '^INFO: \|^MS: \|NEW_FUNC\|^[ 	]*$' | tail -n 40 || true
 last=$(grep '^#[0-9]*:' bin/fuzz.log | tail -n 1)
 execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
 cov=$(echo "$last" | grep -o 'cov: [0-9]*')
