@@ -527,11 +527,15 @@ int cgosym_dwarf_lookup(struct cgosym_dwarf *d, uintptr_t pc, struct cgosym_fram
 		int got = 0;
 		if (m != NULL) {
 			got = cgosym_dwarf_describe(m, pc, frames, CGOSYM_MAX_INLINE);
+			if (got > 0) {
+				cache_put(d, pc, frames, got);
+			}
 		} else if (d->pid == 0) {
+			// Not cached: the object may be one loaded since the
+			// counters were read, and named properly next time.
 			got = loader_module_offset(pc, frames);
 		}
 		if (got > 0) {
-			cache_put(d, pc, frames, got);
 			n = copy_frames(frames, got, out, max);
 		}
 	}

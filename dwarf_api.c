@@ -10,6 +10,9 @@
 
 const struct cgosym_dwarf_api *cgosym_dwarf_api;
 
+// Set when libdw could not be loaded; never cleared.
+static int load_failed;
+
 // [normal] dlopen may run constructors and takes the loader's lock, so no
 // lock or once of ours is held here: racing threads each fill a table, the
 // first to publish wins and the others free theirs. libdw is kept loaded
@@ -18,12 +21,18 @@ int cgosym_dwarf_load_api(void) {
 	if (__atomic_load_n(&cgosym_dwarf_api, __ATOMIC_ACQUIRE) != NULL) {
 		return 0;
 	}
-	void *libdw = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (libdw == NULL) {
+	if (__atomic_load_n(&load_failed, __ATOMIC_RELAXED)) {
 		return -1;
 	}
-	struct cgosym_dwarf_api *t = calloc(1, sizeof *t);
+	void *libdw = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
+	struct cgosym_dwarf_api *t = libdw != NULL ? calloc(1, sizeof *t) : NULL;
 	if (t == NULL) {
+		// Once: every symbolization would otherwise take the loader's
+		// lock to fail again.
+		__atomic_store_n(&load_failed, 1, __ATOMIC_RELAXED);
+		if (libdw != NULL) {
+			dlclose(libdw);
+		}
 		return -1;
 	}
 	int ok = 1;
@@ -35,6 +44,8 @@ int cgosym_dwarf_load_api(void) {
 #undef CGOSYM_DWARF_API_LOAD
 	if (!ok) {
 		free(t);
+		dlclose(libdw);
+		__atomic_store_n(&load_failed, 1, __ATOMIC_RELAXED);
 		return -1;
 	}
 	const struct cgosym_dwarf_api *none = NULL;

@@ -82,8 +82,8 @@ struct cgosym_dwarf_api {
 extern const struct cgosym_dwarf_api *cgosym_dwarf_api;
 
 /* [normal] Loads libdw (and libelf) and fills the table, once per process;
- * 0, or -1 if they cannot be loaded (then the engine stays closed and
- * frames are named module+offset). Takes the loader's lock: never call it
+ * 0, or -1 if they cannot be loaded (then, and on every later call, the
+ * engine stays closed and C frames are unnamed). Takes the loader's lock: never call it
  * with a lock of ours held. Threads may race here: each loads, one table
  * wins, none waits for another. */
 int cgosym_dwarf_load_api(void);

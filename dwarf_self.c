@@ -405,9 +405,18 @@ void cgosym_dwarf_refresh_self(struct cgosym_dwarf *d) {
 				}
 			}
 		}
-	} else {
-		dwfl_report_begin_add(d->dwfl);
+		// Gone modules leave libdwfl before new ones come: a rebuilt
+		// library reloaded at the same address under the same name would
+		// otherwise be handed the old one's Dwfl_Module, old Elf and all.
+		// A gone module's Dwarf may sit on the Elf libdwfl frees now.
+		for (size_t i = 0; i < d->n_mods; i++) {
+			if (!d->mods[i]->seen) {
+				cgosym_dwarf_free_index(d->mods[i]);
+			}
+		}
+		dwfl_report_end(d->dwfl, NULL, NULL);
 	}
+	dwfl_report_begin_add(d->dwfl);
 
 	size_t n = 0;
 	for (size_t i = 0; i < d->n_mods; i++) {
@@ -427,12 +436,6 @@ void cgosym_dwarf_refresh_self(struct cgosym_dwarf *d) {
 		}
 	}
 	cgosym_dwarf_free_maps(&maps);
-	// A gone module's Dwarf may sit on the Elf that libdwfl frees now.
-	for (size_t i = 0; i < d->n_mods; i++) {
-		if (!d->mods[i]->seen) {
-			cgosym_dwarf_free_index(d->mods[i]);
-		}
-	}
 	dwfl_report_end(d->dwfl, NULL, NULL);
 
 	// Modules gone from libdwfl: our indexes point into their Dwarf.

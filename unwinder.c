@@ -459,6 +459,14 @@ static int slow_step(struct walk *w, const struct cgosym_unwind_start *start, ui
 				regs[saved_regs[i]] = v;
 			}
 		}
+		// The frame a signal interrupted had every register live, all of
+		// them saved in the signal frame: its CFA may be based on any
+		// (R10 in a stack-realigning prologue, say).
+		for (int r = 0; r < CGOSYM_REG_RIP && step > 0 && *signal_frame; r++) {
+			if (r != CGOSYM_REG_RSP && unw_get_reg(&cursor, (unw_regnum_t)r, &v) >= 0) {
+				regs[r] = v;
+			}
+		}
 	}
 	w->start = start;
 	return step;
