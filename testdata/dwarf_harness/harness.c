@@ -380,6 +380,43 @@ static int cmd_swap(const char *dir) {
 	return failures != 0;
 }
 
+// ---- reload ----
+
+// A library closed, rebuilt (another build-id) and opened again at the same
+// path, most likely at the same address: the engine must describe the new
+// build, not the old one it had loaded there.
+static int cmd_reload(const char *dir) {
+	char path[PATHBUF], repl[PATHBUF];
+	snprintf(path, sizeof path, "%s/libplain_reload.so", dir);
+	snprintf(repl, sizeof repl, "%s/libplain_reload_new.so", dir);
+	struct cgosym_dwarf *d = cgosym_dwarf_open_self();
+	struct cgosym_frame fr[CGOSYM_MAX_INLINE];
+	uintptr_t pcs[2];
+	for (int round = 0; round < 2; round++) {
+		void *h = open_lib(path);
+		if (h == NULL || d == NULL) {
+			return 1;
+		}
+		uintptr_t (*exported)(unsigned *) = (uintptr_t(*)(unsigned *))dlsym(h, "plain_exported");
+		unsigned line;
+		pcs[round] = exported(&line);
+		int n = cgosym_dwarf_lookup(d, pcs[round], fr, CGOSYM_MAX_INLINE);
+		print_frames(stdout, pcs[round], fr, n);
+		CHECK(n >= 1 && strcmp(fr[n - 1].function, "plain_exported") == 0 && fr[n - 1].line == line,
+		      "reload round %d: %s:%lu, want plain_exported:%u", round, n ? fr[n - 1].function : "",
+		      n ? fr[n - 1].line : 0, line);
+		dlclose(h);
+		if (round == 0 && rename(repl, path) != 0) {
+			printf("FAIL rename: %s\n", strerror(errno));
+			return 1;
+		}
+	}
+	cgosym_dwarf_close(d);
+	printf("%s reload (%s address) (%d failures)\n", failures ? "FAIL" : "PASS",
+	       (pcs[0] & ~(uintptr_t)0xfff) == (pcs[1] & ~(uintptr_t)0xfff) ? "same" : "another", failures);
+	return failures != 0;
+}
+
 // ---- batch ----
 
 static uintptr_t *read_vaddrs(const char *file, size_t *count) {
@@ -812,6 +849,9 @@ int main(int argc, char **argv) {
 	}
 	if (argc >= 2 && strcmp(argv[1], "swap") == 0) {
 		return cmd_swap(dir);
+	}
+	if (argc >= 2 && strcmp(argv[1], "reload") == 0) {
+		return cmd_reload(dir);
 	}
 	if (argc >= 3 && strcmp(argv[1], "batch") == 0) {
 		return cmd_batch(argv[2]);

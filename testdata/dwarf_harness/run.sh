@@ -91,6 +91,8 @@ fi
 consumables() {
 	plain libplain_swap.so
 	plain libplain_swap_new.so -DVARIANT=3
+	plain libplain_reload.so
+	plain libplain_reload_new.so -DVARIANT=4
 	cp "$bin/harness" "$bin/harness_victim"
 	cp "$bin/harness_other.orig" "$bin/harness_other"
 }
@@ -119,6 +121,7 @@ for as in $users; do
 	chmod -R a+rwX "$bin"
 	check $as "$bin/harness" self || status=1
 	check $as "$bin/harness" swap || status=1
+	check $as "$bin/harness" reload || status=1
 	check $as "$bin/harness" pidtest || status=1
 	check $as "$bin/harness_victim" pidtest "$bin/harness_other" || status=1
 done
