@@ -105,11 +105,26 @@ int cgosym_in_signal_handler(void);
 #define CGOSYM_REG_R12 12
 #define CGOSYM_REG_RIP 16
 
+/* Defined when this file is compiled with AddressSanitizer (go build -asan). */
+#if defined(__SANITIZE_ADDRESS__) /* GCC; Clang before 17 says it another way */
+#define CGOSYM_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CGOSYM_ASAN_BUILD 1
+#endif
+#endif
+
 /* How many bytes of stack the context snapshot copies, starting at the
  * snapshot's stack pointer: enough for the frame of the runtime's
  * _cgo_wait_runtime_init_done, which is gone by the time anyone unwinds
- * (48 bytes with its return address; 144 built by go build -asan). */
+ * (48 bytes with its return address; 144 built by go build -asan, where
+ * runtime/cgo is built with ASan too). Copied on every C->Go call: no more
+ * than needed. */
+#ifdef CGOSYM_ASAN_BUILD
 #define CGOSYM_SNAPSHOT_STACK 256
+#else
+#define CGOSYM_SNAPSHOT_STACK 128
+#endif
 
 /* Where a walk starts. */
 struct cgosym_unwind_start {
@@ -175,15 +190,6 @@ struct cgosym_snapshot {
 /* On functions that read other frames' stack bytes (checked readable first):
  * AddressSanitizer's redzones there are not ours, and would be false reports. */
 #define CGOSYM_NO_ASAN __attribute__((no_sanitize_address))
-
-/* Defined when this file is compiled with AddressSanitizer (go build -asan). */
-#if defined(__SANITIZE_ADDRESS__) /* GCC; Clang before 17 says it another way */
-#define CGOSYM_ASAN_BUILD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CGOSYM_ASAN_BUILD 1
-#endif
-#endif
 
 /* [signal] Copies n bytes from src, known readable but possibly anywhere
  * (another frame, another thread's stack), unchecked by AddressSanitizer:
