@@ -547,10 +547,15 @@ const char *cgosym_dwarf_string(const struct cgosym_dwarf_module *m, Dwarf_Attri
 }
 
 // [normal] dwarf_begin_elf on a file whose DWARF the memory cap allows,
-// charged to m.
-static Dwarf *begin_charged(struct cgosym_dwarf_module *m, Elf *elf, const char *path) {
+// charged to m. *has_info, when not NULL, says whether the file has DWARF of
+// its own at all (as opposed to too much of it).
+static Dwarf *begin_charged(struct cgosym_dwarf_module *m, Elf *elf, const char *path, int *has_info) {
 	uint64_t bytes;
-	if (!dwarf_sections(elf, &bytes) || !cgosym_dwarf_charge(path, bytes)) {
+	int info = dwarf_sections(elf, &bytes);
+	if (has_info != NULL) {
+		*has_info = info;
+	}
+	if (!info || !cgosym_dwarf_charge(path, bytes)) {
 		return NULL;
 	}
 	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
@@ -618,7 +623,7 @@ static Dwarf *open_separate(struct cgosym_dwarf_module *m, Elf *main_elf, const 
 	if (fd < 0) {
 		return NULL;
 	}
-	Dwarf *dw = begin_charged(m, w.elf, w.found);
+	Dwarf *dw = begin_charged(m, w.elf, w.found, NULL);
 	if (dw == NULL) {
 		elf_end(w.elf);
 		close(fd);
@@ -656,7 +661,7 @@ static void attach_alt(struct cgosym_dwarf_module *m, Dwarf *dw, const char *ref
 	if (fd < 0) {
 		return;
 	}
-	Dwarf *alt = begin_charged(m, w.elf, w.found);
+	Dwarf *alt = begin_charged(m, w.elf, w.found, NULL);
 	free(w.found);
 	if (alt == NULL) {
 		elf_end(w.elf);
@@ -682,16 +687,14 @@ Dwarf *cgosym_dwarf_open_dwarf(struct cgosym_dwarf_module *m, Dwarf_Addr *bias) 
 	const char *main_path = NULL;
 	(void)dwfl_module_info(m->dm, NULL, NULL, NULL, NULL, NULL, &main_path, NULL);
 	*bias = main_bias;
-	uint64_t bytes;
-	Dwarf *dw = NULL;
-	if (dwarf_sections(main_elf, &bytes)) {
-		// DWARF in the file itself; over the cap, a separate file
-		// would be too.
-		dw = begin_charged(m, main_elf, m->name);
-		if (dw == NULL) {
-			return NULL;
-		}
-	} else {
+	int has_info;
+	Dwarf *dw = begin_charged(m, main_elf, m->name, &has_info);
+	if (dw == NULL && has_info) {
+		// DWARF in the file itself, unusable or over the cap: a
+		// separate file would be too.
+		return NULL;
+	}
+	if (dw == NULL) {
 		dw = open_separate(m, main_elf, main_path, main_bias, bias);
 	}
 	if (dw != NULL) {
