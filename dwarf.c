@@ -456,6 +456,45 @@ int cgosym_dwarf_add_file(struct cgosym_dwarf *d, const char *path, uintptr_t ba
 	return m != NULL ? 0 : -1;
 }
 
+// [normal] The list is built aside and swapped in whole, so that a failed
+// allocation leaves the old one.
+int cgosym_dwarf_set_debug_dirs(struct cgosym_dwarf *d, const char *const *dirs, size_t n) {
+	if (d == NULL || (dirs == NULL && n > 0)) {
+		return -1;
+	}
+	struct cgosym_dwarf fresh;
+	memset(&fresh, 0, sizeof fresh);
+	int ok = 1;
+	for (size_t i = 0; i < n && ok; i++) {
+		if (dirs[i] != NULL && dirs[i][0] == '/') {
+			size_t before = fresh.n_debug_dirs;
+			cgosym_dwarf_add_debug_dir(&fresh, dirs[i], strlen(dirs[i]));
+			ok = fresh.n_debug_dirs == before + 1;
+		}
+	}
+	pthread_mutex_lock(&engine_mu);
+	char **old = fresh.debug_dirs;
+	size_t n_old = fresh.n_debug_dirs;
+	if (ok) {
+		old = d->debug_dirs;
+		n_old = d->n_debug_dirs;
+		d->debug_dirs = fresh.debug_dirs;
+		d->n_debug_dirs = fresh.n_debug_dirs;
+		cgosym_dwarf_cache_flush(d);
+	}
+	pthread_mutex_unlock(&engine_mu);
+	for (size_t i = 0; i < n_old; i++) {
+		free(old[i]);
+	}
+	free(old);
+	return ok ? 0 : -1;
+}
+
+// [normal]
+void cgosym_dwarf_load_demangler(void) {
+	cgosym_dwarf_resolve_demangler(1);
+}
+
 // [normal]
 void cgosym_dwarf_close(struct cgosym_dwarf *d) {
 	if (d == NULL) {

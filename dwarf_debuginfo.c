@@ -23,9 +23,8 @@
 
 #include "dwarf_internal.h"
 
-// [normal] Appends a malloc'd copy of dir[0..len) unless empty or relative
-// (a relative directory would depend on the program's current directory).
-static void add_debug_dir(struct cgosym_dwarf *d, const char *dir, size_t len) {
+// [normal]
+void cgosym_dwarf_add_debug_dir(struct cgosym_dwarf *d, const char *dir, size_t len) {
 	while (len > 1 && dir[len - 1] == '/') {
 		len--;
 	}
@@ -149,10 +148,10 @@ void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d) {
 	while (env != NULL && *env != '\0') {
 		const char *colon = strchr(env, ':');
 		size_t len = colon ? (size_t)(colon - env) : strlen(env);
-		add_debug_dir(d, env, len);
+		cgosym_dwarf_add_debug_dir(d, env, len);
 		env = colon ? colon + 1 : NULL;
 	}
-	add_debug_dir(d, "/usr/lib/debug", strlen("/usr/lib/debug"));
+	cgosym_dwarf_add_debug_dir(d, "/usr/lib/debug", strlen("/usr/lib/debug"));
 }
 
 static uint32_t crc_table[256];

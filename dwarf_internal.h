@@ -264,6 +264,12 @@ int cgosym_dwarf_charge(const char *path, uint64_t bytes);
 /* [normal] Gives back what cgosym_dwarf_charge took. */
 void cgosym_dwarf_uncharge(uint64_t bytes);
 
+/* [normal] Appends a malloc'd copy of dir[0..len) to d's debug directories
+ * (trailing slashes dropped) unless empty or relative: a relative directory
+ * would depend on the program's current directory. Out of memory, nothing
+ * is appended. */
+void cgosym_dwarf_add_debug_dir(struct cgosym_dwarf *d, const char *dir, size_t len);
+
 /* [normal] Parses CGOSYMBOLIZER_DEBUG_DIRS, appends /usr/lib/debug. */
 void cgosym_dwarf_debug_dirs(struct cgosym_dwarf *d);
 

@@ -67,6 +67,20 @@ struct cgosym_dwarf *cgosym_dwarf_open_files(void);
  * above base, or overlaps one added before. */
 int cgosym_dwarf_add_file(struct cgosym_dwarf *d, const char *path, uintptr_t base);
 
+/* [normal] Replaces the debug directories where d looks for separate debug
+ * files (build-id trees, .gnu_debuglink, dwz files): dirs[0..n), absolute
+ * paths, in that order; relative ones are ignored. By default an address
+ * space has CGOSYMBOLIZER_DEBUG_DIRS then /usr/lib/debug. For file mode
+ * (tools): call before the first lookup. 0, or -1 out of memory (the old
+ * list then stays). */
+int cgosym_dwarf_set_debug_dirs(struct cgosym_dwarf *d, const char *const *dirs, size_t n);
+
+/* [normal] Looks up the C++ demangler, loading a C++ runtime if this
+ * process has none (a tool symbolizing another program's files); call
+ * outside any lock of ours. Without it, a C program's engine demangles only
+ * once a C++ runtime is loaded. */
+void cgosym_dwarf_load_demangler(void);
+
 /* [normal] Frees an address space and everything it holds. */
 void cgosym_dwarf_close(struct cgosym_dwarf *d);
 
