@@ -13,7 +13,7 @@ BUILD_PACKAGES := gcc g++ libc6-dev libunwind-dev libdw-dev util-linux
 LINT_PACKAGES  := cppcheck clang-tidy
 # The DWARF engine's C harness and its reference symbolizers (make test),
 # and the tools of make test-engine-valgrind and make fuzz.
-ENGINE_TEST_PACKAGES := binutils elfutils dwz python3
+ENGINE_TEST_PACKAGES := binutils elfutils dwz python3 debuginfod
 VALGRIND_PACKAGES    := valgrind
 FUZZ_PACKAGES        := clang-14 libclang-rt-14-dev
 

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+)
+
+// elfInfo is what the tool needs to know of an ELF file.
+type elfInfo struct {
+	path      string
+	buildID   string // lowercase hex; "" when the file has none
+	code      bool   // has its code (an executable or library, not a separate debug file)
+	dwarf     bool   // has DWARF of its own
+	debuglink string // the .gnu_debuglink file name, or ""
+	crc       uint32 // and its CRC
+}
+
+// readELF reads what elfInfo holds from the file at path.
+func readELF(path string) (*elfInfo, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		var fe *elf.FormatError
+		if errors.As(err, &fe) {
+			return nil, fmt.Errorf("%s: not an ELF file (%v)", path, err)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	info := &elfInfo{path: path, buildID: buildID(f)}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 && p.Filesz > 0 {
+			info.code = true
+		}
+	}
+	for _, s := range f.Sections {
+		switch s.Name {
+		case ".debug_info", ".zdebug_info":
+			info.dwarf = info.dwarf || (s.Type != elf.SHT_NOBITS && s.Size > 0)
+		case ".gnu_debuglink":
+			data, err := s.Data()
+			if err != nil {
+				break
+			}
+			if i := bytes.IndexByte(data, 0); i > 0 {
+				at := (i + 4) &^ 3
+				if at+4 <= len(data) {
+					info.debuglink = string(data[:i])
+					info.crc = f.ByteOrder.Uint32(data[at:])
+				}
+			}
+		}
+	}
+	return info, nil
+}
+
+// fileBuildID returns the GNU build-id of the ELF file at path.
+func fileBuildID(path string) (string, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	id := buildID(f)
+	if id == "" {
+		return "", fmt.Errorf("%s: no GNU build-id", path)
+	}
+	return id, nil
+}
+
+// buildID returns the file's NT_GNU_BUILD_ID note in hex, from its note
+// sections, else its PT_NOTE segments; "" when there is none.
+func buildID(f *elf.File) string {
+	for _, s := range f.Sections {
+		if s.Type == elf.SHT_NOTE {
+			if id := noteBuildID(s.Open(), f.ByteOrder); id != "" {
+				return id
+			}
+		}
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_NOTE && p.Filesz > 0 {
+			if id := noteBuildID(p.Open(), f.ByteOrder); id != "" {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// noteBuildID walks ELF notes for the GNU build-id.
+func noteBuildID(r io.Reader, order binary.ByteOrder) string {
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil && len(data) == 0 {
+		return ""
+	}
+	for len(data) >= 12 {
+		namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
+		data = data[12:]
+		nameEnd := (uint64(namesz) + 3) &^ 3
+		descEnd := nameEnd + (uint64(descsz)+3)&^3
+		if descEnd > uint64(len(data)) {
+			return ""
+		}
+		if typ == 3 && namesz == 4 && string(data[:4]) == "GNU\x00" && descsz > 0 {
+			return hex.EncodeToString(data[nameEnd : nameEnd+uint64(descsz)])
+		}
+		data = data[descEnd:]
+	}
+	return ""
+}
+
+// fileCRC is the CRC-32 (zlib's, as .gnu_debuglink uses) of the file at path.
+func fileCRC(path string) (uint32, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	h := crc32.NewIEEE()
+	if _, err := io.Copy(h, f); err != nil {
+		return 0, err
+	}
+	return h.Sum32(), nil
+}

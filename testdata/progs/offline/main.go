@@ -1,0 +1,32 @@
+// Command offline has C and C++ frames for cmd/cgosymbolize's tests to
+// symbolize once the binary is stripped: main -> offline_entry (C) ->
+// offline::Runner::run(int) (C++) -> offline_middle (C) -> offline_leaf
+// (C, inlined into offline_middle), which writes through NULL ("crash") or
+// calls back into Go to print debug.Stack ("stack").
+package main
+
+/*
+#cgo LDFLAGS: -lstdc++
+void offline_entry(int mode);
+*/
+import "C"
+
+import (
+	"os"
+	"runtime/debug"
+
+	_ "github.com/cgosymbolizer/cgosymbolizer"
+)
+
+//export offlineGoStack
+func offlineGoStack() {
+	os.Stdout.Write(debug.Stack())
+}
+
+func main() {
+	mode := 0
+	if len(os.Args) > 1 && os.Args[1] == "stack" {
+		mode = 1
+	}
+	C.offline_entry(C.int(mode)) // MARK:main_calls_entry
+}
