@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"math/rand"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -134,5 +136,27 @@ func TestUsage(t *testing.T) {
 				t.Errorf("stderr %q does not say %q", errOut.String(), tc.stderr)
 			}
 		})
+	}
+}
+
+// TestDumpNamesSpecialFiles gives the command a dump whose modules are a
+// FIFO and a device: it must neither block nor read them.
+func TestDumpNamesSpecialFiles(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	input := fifo + "+0x10 (BuildId: 0011223344)\n\tpc=0x10\n/dev/zero+0x10 (BuildId: 0011223344)\n\tpc=0x10\n"
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-debuginfod", "", "-debug-dir", t.TempDir()}, strings.NewReader(input), &out, &errOut); code != 0 {
+		t.Fatalf("exit status %d\n%s", code, errOut.String())
+	}
+	if out.String() != input {
+		t.Errorf("output %q, want the input", out.String())
+	}
+	for _, p := range []string{fifo, "/dev/zero"} {
+		if !strings.Contains(errOut.String(), p+" (build-id 0011223344): no matching executable or library") {
+			t.Errorf("stderr does not mention %s:\n%s", p, errOut.String())
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"syscall"
 )
 
 // elfInfo is what the tool needs to know of an ELF file.
@@ -24,7 +25,7 @@ type elfInfo struct {
 
 // readELF reads what elfInfo holds from the file at path.
 func readELF(path string) (*elfInfo, error) {
-	f, err := elf.Open(path)
+	f, fh, err := openELF(path)
 	if err != nil {
 		var fe *elf.FormatError
 		if errors.As(err, &fe) {
@@ -32,7 +33,7 @@ func readELF(path string) (*elfInfo, error) {
 		}
 		return nil, err
 	}
-	defer f.Close()
+	defer fh.Close()
 	info := &elfInfo{path: path, buildID: buildID(f)}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 && p.Filesz > 0 {
@@ -60,13 +61,35 @@ func readELF(path string) (*elfInfo, error) {
 	return info, nil
 }
 
+// openELF opens the ELF file at path if it is a regular file: a dump may
+// name anything, and opening a FIFO or a device could block or have effects.
+func openELF(path string) (*elf.File, *os.File, error) {
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := fh.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = fmt.Errorf("%s: not a regular file", path)
+	}
+	var f *elf.File
+	if err == nil {
+		f, err = elf.NewFile(fh)
+	}
+	if err != nil {
+		fh.Close()
+		return nil, nil, err
+	}
+	return f, fh, nil
+}
+
 // fileBuildID returns the GNU build-id of the ELF file at path.
 func fileBuildID(path string) (string, error) {
-	f, err := elf.Open(path)
+	f, fh, err := openELF(path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
+	defer fh.Close()
 	id := buildID(f)
 	if id == "" {
 		return "", fmt.Errorf("%s: no GNU build-id", path)

@@ -179,6 +179,7 @@ type module struct {
 	binary  string // the executable or library to symbolize against; "" when none
 	frames  int    // the module's frames in the dump
 	unnamed int    // those still unnamed after symbolization
+	noDebug bool   // no debug information: said already
 }
 
 func (t *tool) logf(format string, args ...any) {
@@ -285,7 +286,7 @@ func (t *tool) symbolize(d *dump, w io.Writer) error {
 		}
 	}
 	for _, k := range keys {
-		if m := t.modules[k]; m.binary != "" && m.unnamed > 0 {
+		if m := t.modules[k]; m.binary != "" && m.unnamed > 0 && !m.noDebug {
 			t.warnf("%s: %d of %s not named by %s (no symbol or debug information covers %s)", k, m.unnamed, count(m.frames, "frame"), m.binary, pick(m.unnamed, "it", "them"))
 		}
 	}
@@ -335,6 +336,12 @@ func (t *tool) resolve(k moduleKey, m *module) {
 	m.binary = t.findBinary(k)
 	if m.binary == "" {
 		hint := "give the executable or library as an argument"
+		for _, f := range t.files {
+			if !f.code && k.buildID != "" && f.buildID == k.buildID {
+				hint = "its debug file " + f.path + " is not enough: give the executable or library too, whose program headers place the offsets"
+				break
+			}
+		}
 		if k.buildID != "" && t.debuginfod == nil {
 			hint += ", or a debuginfod server with -debuginfod"
 		}
@@ -356,9 +363,11 @@ func (t *tool) resolve(k moduleKey, m *module) {
 			t.link(path, info.buildID)
 			return
 		}
+		m.noDebug = true
 		t.warnf("%s: no debug information here, and debuginfod has none: %v", k, err)
 		return
 	}
+	m.noDebug = true
 	t.warnf("%s: no debug information found for %s; only its symbol table, if any, can name frames", k, m.binary)
 }
 

@@ -2,12 +2,15 @@
 // symbolize once the binary is stripped: main -> offline_entry (C) ->
 // offline::Runner::run(int) (C++) -> offline_middle (C) -> offline_leaf
 // (C, inlined into offline_middle), which writes through NULL ("crash") or
-// calls back into Go to print debug.Stack ("stack").
+// calls back into Go to print debug.Stack ("stack"). "lib PATH" loads the
+// shared library lib/offlinelib.c built at PATH, which crashes.
 package main
 
 /*
-#cgo LDFLAGS: -lstdc++
+#cgo LDFLAGS: -lstdc++ -ldl
+#include <stdlib.h>
 void offline_entry(int mode);
+void offline_dlopen_crash(const char *path);
 */
 import "C"
 
@@ -24,6 +27,10 @@ func offlineGoStack() {
 }
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == "lib" {
+		C.offline_dlopen_crash(C.CString(os.Args[2]))
+		return
+	}
 	mode := 0
 	if len(os.Args) > 1 && os.Args[1] == "stack" {
 		mode = 1

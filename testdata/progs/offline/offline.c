@@ -1,6 +1,9 @@
 // Built with cgo's default flags (-g -O2). NOINLINE keeps a function a real
 // frame (noipa also stops GCC from cloning it under another symbol name).
+#include <dlfcn.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "_cgo_export.h"
 
@@ -27,5 +30,17 @@ NOINLINE void offline_middle(int mode) {
 
 NOINLINE void offline_entry(int mode) {
 	offline_run(mode); /* MARK:entry_calls_run */
+	offline_sink++;
+}
+
+// Loads the library at path and calls its entry, which crashes.
+NOINLINE void offline_dlopen_crash(const char *path) {
+	void *h = dlopen(path, RTLD_NOW);
+	void (*const *entry)(void) = h ? dlsym(h, "offline_lib_entry") : NULL;
+	if (entry == NULL) {
+		fprintf(stderr, "offline: %s: %s\n", path, dlerror());
+		exit(3);
+	}
+	(*entry)(); /* MARK:dlopen_calls_lib */
 	offline_sink++;
 }
