@@ -4,7 +4,11 @@
 # otherwise prints the command to run.
 
 GO        ?= go
+# The supported range: the oldest Go the module allows (go.mod) and the
+# newest release, both fetched from the module proxy by GOTOOLCHAIN. Bump
+# NEWEST_GO with each Go release (go list -m -versions golang.org/toolchain).
 OLDEST_GO ?= go1.22.12
+NEWEST_GO ?= go1.27.4
 C_SOURCES := $(wildcard *.c)
 C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 
@@ -17,13 +21,13 @@ ENGINE_TEST_PACKAGES := binutils elfutils dwz python3 debuginfod
 VALGRIND_PACKAGES    := valgrind
 FUZZ_PACKAGES        := clang-14 libclang-rt-14-dev
 
-.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-matrix
+.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-newest test-go-matrix
 
 help:
 	@echo "make demo            build and run testdata/demo: C frames in debug.Stack and in a crash dump"
 	@echo "make test            go vet and go test (includes the SQLite and vendoring tests)"
-	@echo "make test-go-matrix  the tests under $(OLDEST_GO) (the oldest supported Go), then the current Go"
-	@echo "make test-go-oldest  the tests under $(OLDEST_GO) only"
+	@echo "make test-go-matrix  the tests under $(OLDEST_GO) and $(NEWEST_GO), the oldest and newest supported Go"
+	@echo "make test-go-oldest  the tests under $(OLDEST_GO) only (test-go-newest: $(NEWEST_GO) only)"
 	@echo "make bench           the README's performance report: budgets, comparisons, scale tables (~3 min built, ~6 from scratch)"
 	@echo "make bench-quick     the same, fewer runs and no 110 MB library: a smoke test (~1 min once built)"
 	@echo "make test-ubsan       the tests with the package's C built to trap on undefined behaviour"
@@ -75,12 +79,16 @@ go-test:
 	cd testdata/demo && $(GO) vet ./... && $(GO) build -o bin/demo .
 	$(GO) test -count=1 -timeout 30m ./...
 
-# The oldest supported Go comes from the module proxy (the first run downloads
-# it); GOTOOLCHAIN is passed on to every go command the tests start.
+# Both ends of the supported range come from the module proxy (the first run
+# downloads them); GOTOOLCHAIN is passed on to every go command the tests
+# start.
 test-go-oldest: deps
 	GOTOOLCHAIN=$(OLDEST_GO) $(MAKE) --no-print-directory go-test
 
-test-go-matrix: test-go-oldest go-test
+test-go-newest: deps
+	GOTOOLCHAIN=$(NEWEST_GO) $(MAKE) --no-print-directory go-test
+
+test-go-matrix: test-go-oldest test-go-newest
 
 # The README's "Performance" table (testdata/bench/main.go): each budget's
 # figure against a comparison measured in the same run, then the scale

@@ -117,6 +117,13 @@ static uint32_t intern_slots[INTERN_SLOTS]; // arena offset + 1, 0 = empty
 static char ring[RING_SLOTS][NAME_MAX_LEN];
 static unsigned ring_next;
 
+// Objects whose build-id the dump has shown: the first unnamed frame of
+// each object carries it, the others only path+0xoffset (the reader has
+// it by then). Slots are claimed with a compare-and-swap, without the
+// lock; past MENTIONED_MAX objects every unnamed frame carries it.
+#define MENTIONED_MAX 64
+static uintptr_t mentioned[MENTIONED_MAX];
+
 // ---------------------------------------------------------------------
 // Parent side: the conversation, all under lock_word.
 
@@ -268,11 +275,46 @@ static const char *intern(const char *s, size_t len) {
 	return copy;
 }
 
+// [signal] Whether this is the first time the dump names module by its
+// build-id (then it is recorded as named).
+static int first_mention(uintptr_t module) {
+	for (int i = 0; i < MENTIONED_MAX; i++) {
+		uintptr_t seen = __atomic_load_n(&mentioned[i], __ATOMIC_ACQUIRE);
+		if (seen == module) {
+			return 0;
+		}
+		if (seen == 0) {
+			uintptr_t expected = 0;
+			if (__atomic_compare_exchange_n(&mentioned[i], &expected, module, 0, __ATOMIC_ACQ_REL,
+							__ATOMIC_ACQUIRE)) {
+				return 1;
+			}
+			if (expected == module) {
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+// [signal] The name of a frame nothing names, into buf (size n): path and
+// file offset, with the build-id on the object's first mention.
+static int format_unnamed(char *buf, size_t n, uintptr_t pc) {
+	uintptr_t module = 0;
+	if (cgosym_format_unnamed(buf, n, pc, 0, &module) != 0) {
+		return -1;
+	}
+	if (first_mention(module)) {
+		cgosym_format_unnamed(buf, n, pc, 1, NULL);
+	}
+	return 0;
+}
+
 // [signal] Names pc "module+0xoffset" in a ring slot, for results that
 // cannot go to the arena. Returns 1 frame, or 0 for a PC in no module.
 static int fallback_in_ring(uintptr_t pc, struct cgosym_frame *out, int max) {
 	unsigned slot = __atomic_fetch_add(&ring_next, 1, __ATOMIC_RELAXED) % RING_SLOTS;
-	if (max < 1 || cgosym_format_module_offset(ring[slot], sizeof ring[slot], pc) != 0) {
+	if (max < 1 || format_unnamed(ring[slot], sizeof ring[slot], pc) != 0) {
 		return 0;
 	}
 	out[0].function = ring[slot];
@@ -280,6 +322,21 @@ static int fallback_in_ring(uintptr_t pc, struct cgosym_frame *out, int max) {
 	out[0].line = 0;
 	out[0].entry = 0;
 	return 1;
+}
+
+// [signal] Whether the helper's answer is only its own module+offset name
+// for pc (one frame, no file, a '+' that no C or C++ name contains): then
+// the parent's name replaces it, to print the build-id once per object.
+static int answer_is_unnamed(const struct cache_entry *e) {
+	if (e->n != 1 || e->frames[0].file != NULL) {
+		return 0;
+	}
+	for (const char *p = e->frames[0].function; p[0] != '\0'; p++) {
+		if (p[0] == '+' && p[1] == '0' && p[2] == 'x') {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 // [dying] Fills helper_envp: the parent's environment (so that the helper
@@ -608,15 +665,16 @@ static int lookup_locked(uintptr_t pc, struct cgosym_frame *out, int max) {
 		return fallback_in_ring(pc, out, max);
 	}
 	struct cache_entry *e = &cache[count];
-	int have_name = cgosym_format_module_offset(module_name, sizeof module_name, pc) == 0;
+	int have_name = cgosym_format_module_vaddr(module_name, sizeof module_name, pc) == 0;
 
 	n = ask_helper(pc, have_name, e);
 	if (n == PARSE_FULL) {
 		return fallback_in_ring(pc, out, max);
 	}
-	if (n <= 0) {
-		n = 0;
-		if (have_name) {
+	e->n = n;
+	if (n <= 0 || answer_is_unnamed(e)) {
+		// module_name is free again: the helper has answered.
+		if (format_unnamed(module_name, sizeof module_name, pc) == 0) {
 			e->frames[0].function = intern(module_name, string_length(module_name));
 			if (e->frames[0].function == NULL) {
 				return fallback_in_ring(pc, out, max);
@@ -625,6 +683,8 @@ static int lookup_locked(uintptr_t pc, struct cgosym_frame *out, int max) {
 			e->frames[0].line = 0;
 			e->frames[0].entry = 0;
 			n = 1;
+		} else if (n < 0) {
+			n = 0;
 		}
 	}
 	e->pc = pc;
@@ -658,7 +718,8 @@ int cgosym_crash_lookup(uintptr_t pc, struct cgosym_frame *out, int max) {
 void cgosym_crash_init(void) {
 	static char scratch[NAME_MAX_LEN];
 	static uintptr_t word;
-	cgosym_format_module_offset(scratch, sizeof scratch, (uintptr_t)&cgosym_crash_init);
+	cgosym_format_module_vaddr(scratch, sizeof scratch, (uintptr_t)&cgosym_crash_init);
+	cgosym_format_unnamed(scratch, sizeof scratch, (uintptr_t)&cgosym_crash_init, 1, NULL);
 	cgosym_read_memory(&word, (uintptr_t)&constructor_ran, sizeof constructor_ran);
 	volatile size_t n = sizeof word;
 	memcpy(&word, scratch, n);

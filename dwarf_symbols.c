@@ -197,15 +197,62 @@ static uintptr_t module_bias(struct cgosym_dwarf_module *m) {
 	return m->bias;
 }
 
-// [normal]
+// [normal] The file offset of the file address vaddr in elf, from its
+// PT_LOAD headers; -1 when no PT_LOAD holds it.
+static int file_offset(Elf *elf, uintptr_t vaddr, uintptr_t *offset) {
+	size_t n;
+	if (elf_getphdrnum(elf, &n) != 0) {
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr mem, *ph = gelf_getphdr(elf, (int)i, &mem);
+		if (ph != NULL && ph->p_type == PT_LOAD && vaddr >= ph->p_vaddr && vaddr - ph->p_vaddr < ph->p_memsz) {
+			*offset = vaddr - ph->p_vaddr + ph->p_offset;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+// [normal] "path+0xOFFSET (BuildId: hex)", OFFSET the file offset: what a
+// tool needs to find the instruction again in the file or its debug file
+// (cmd/cgosymbolize). In normal code every such name carries the build-id:
+// a goroutine dump may be read on its own. The crash path prints it once
+// per object (crash_helper.c replaces the helper's names by its own).
 const char *cgosym_dwarf_module_offset(struct cgosym_dwarf_module *m, uintptr_t pc) {
-	char *s = NULL;
-	if (asprintf(&s, "%s+0x%" PRIxPTR, m->name ? m->name : "?", pc - module_bias(m)) < 0) {
+	char buf[CGOSYM_UNNAMED_MIN + 1024];
+	GElf_Addr bias;
+	Elf *elf = m->dm != NULL ? dwfl_module_getelf(m->dm, &bias) : NULL;
+	uintptr_t offset;
+	if (elf == NULL || file_offset(elf, pc - bias, &offset) != 0) {
+		// No file to read the headers from: this process's loader has
+		// them mapped. In pid mode, the offset from the first mapping.
+		if (m->owner->pid == 0 && cgosym_format_unnamed(buf, sizeof buf, pc, 1, NULL) == 0) {
+			return cgosym_dwarf_intern_str(buf);
+		}
+		elf = NULL;
+		offset = pc - module_bias(m);
+	}
+	const unsigned char *id = m->mem_build_id;
+	size_t id_len = m->mem_build_id_len;
+	if (id_len == 0 && elf != NULL) {
+		id_len = cgosym_dwarf_elf_build_id(elf, &id);
+	}
+	if (id_len > CGOSYM_BUILD_ID_MAX) {
+		id_len = 0;
+	}
+	int len = snprintf(buf, sizeof buf - CGOSYM_UNNAMED_MIN, "%s+0x%" PRIxPTR, m->name ? m->name : "?", offset);
+	if (len < 0) {
 		return NULL;
 	}
-	const char *r = cgosym_dwarf_intern_str(s);
-	free(s);
-	return r;
+	if ((size_t)len >= sizeof buf - CGOSYM_UNNAMED_MIN) {
+		len = (int)(sizeof buf - CGOSYM_UNNAMED_MIN - 1);
+	}
+	if (id_len > 0) {
+		len += (int)cgosym_format_build_id(buf + len, id, id_len);
+	}
+	buf[len] = '\0';
+	return cgosym_dwarf_intern_str(buf);
 }
 
 // [normal] Aliases share an address; a global name is the one a reader

@@ -42,26 +42,151 @@ void cgosym_format_init(void) {
 	}
 }
 
-// [signal] _dl_find_object is async-signal-safe and takes no lock
-// (glibc >= 2.35), unlike dladdr and dl_iterate_phdr.
-int cgosym_format_module_offset(char *buf, size_t n, uintptr_t pc) {
-	struct dl_find_object dlfo;
-	if (n < 20 || _dl_find_object((void *)pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
-		return -1;
-	}
-	const char *name = dlfo.dlfo_link_map->l_name;
-	if (name == NULL || name[0] == '\0') {
-		name = main_program_path;
-	}
+// [signal] Copies name into buf (size n, at least 24), keeping its end when
+// it does not fit with room bytes to spare (the file name matters most).
+// Returns the length written, not counting the terminating NUL.
+static size_t put_module_path(char *buf, size_t n, const char *name, size_t room) {
 	size_t len = strlen(name);
-	if (len > n - 20) {
-		// Keep the end of the path: the file name matters most.
-		name += len - (n - 20);
-		len = n - 20;
+	if (len > n - room) {
+		name += len - (n - room);
+		len = n - room;
 	}
 	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return len;
+}
+
+// [signal] _dl_find_object is async-signal-safe and takes no lock
+// (glibc >= 2.35), unlike dladdr and dl_iterate_phdr.
+static const char *module_path(const struct dl_find_object *dlfo) {
+	const char *name = dlfo->dlfo_link_map->l_name;
+	return name == NULL || name[0] == '\0' ? main_program_path : name;
+}
+
+// [signal] The crash helper's request names a PC by its address within the
+// object (pc - l_addr): the helper adds its own l_addr for the same file.
+int cgosym_format_module_vaddr(char *buf, size_t n, uintptr_t pc) {
+	struct dl_find_object dlfo;
+	if (n < 24 || _dl_find_object((void *)pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
+		return -1;
+	}
+	size_t len = put_module_path(buf, n, module_path(&dlfo), 20);
 	buf[len++] = '+';
 	len += cgosym_format_hex(buf + len, pc - dlfo.dlfo_link_map->l_addr);
+	buf[len] = '\0';
+	return 0;
+}
+
+// Program headers looked at, at most: real objects have about a dozen.
+#define MAX_PHDRS 64
+
+// [signal] The file offset of pc and the object's GNU build-id, from the
+// ELF and program headers the loader mapped (dlfo_map_start is the first
+// PT_LOAD, which holds file offset 0). Every read is validated: a file
+// truncated in place since it was loaded turns its mapped pages into
+// SIGBUS. Returns 0 with *offset set, or -1 when the headers cannot be
+// read or no PT_LOAD holds pc; *build_id_len is 0 when there is none.
+static int locate_in_file(const struct dl_find_object *dlfo, uintptr_t pc, uintptr_t *offset,
+			  unsigned char *build_id, size_t build_id_cap, size_t *build_id_len) {
+	*build_id_len = 0;
+	uintptr_t start = (uintptr_t)dlfo->dlfo_map_start;
+	uintptr_t l_addr = dlfo->dlfo_link_map->l_addr;
+	ElfW(Ehdr) eh;
+	if (cgosym_read_memory(&eh, start, sizeof eh) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_phentsize != sizeof(ElfW(Phdr)) || eh.e_phnum == 0 || eh.e_phnum > MAX_PHDRS) {
+		return -1;
+	}
+	// One header at a time: this runs on a signal stack.
+	uintptr_t vaddr = pc - l_addr;
+	int found = 0;
+	for (int i = 0; i < eh.e_phnum && !found; i++) {
+		ElfW(Phdr) ph;
+		if (cgosym_read_memory(&ph, start + eh.e_phoff + i * sizeof ph, sizeof ph) != 0) {
+			return -1;
+		}
+		if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_memsz) {
+			*offset = vaddr - ph.p_vaddr + ph.p_offset;
+			found = 1;
+		}
+	}
+	if (!found) {
+		return -1;
+	}
+	for (int i = 0; i < eh.e_phnum && *build_id_len == 0; i++) {
+		ElfW(Phdr) ph;
+		if (cgosym_read_memory(&ph, start + eh.e_phoff + i * sizeof ph, sizeof ph) != 0 ||
+		    ph.p_type != PT_NOTE || ph.p_filesz > 65536) {
+			continue;
+		}
+		uintptr_t note = l_addr + ph.p_vaddr;
+		uintptr_t end = note + ph.p_filesz;
+		size_t align = ph.p_align == 8 ? 8 : 4;
+		while (note + sizeof(ElfW(Nhdr)) <= end) {
+			ElfW(Nhdr) nh;
+			char name[4];
+			if (cgosym_read_memory(&nh, note, sizeof nh) != 0) {
+				break;
+			}
+			uintptr_t desc = note + sizeof nh + ((nh.n_namesz + align - 1) & ~(align - 1));
+			if (desc > end || nh.n_descsz > end - desc) {
+				break;
+			}
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && nh.n_descsz > 0 &&
+			    nh.n_descsz <= build_id_cap && cgosym_read_memory(name, note + sizeof nh, 4) == 0 &&
+			    memcmp(name, "GNU", 4) == 0 && cgosym_read_memory(build_id, desc, nh.n_descsz) == 0) {
+				*build_id_len = nh.n_descsz;
+				break;
+			}
+			note = desc + ((nh.n_descsz + align - 1) & ~(align - 1));
+		}
+	}
+	return 0;
+}
+
+// [signal]
+size_t cgosym_format_build_id(char *buf, const unsigned char *id, size_t len) {
+	static const char digits[] = "0123456789abcdef";
+	static const char prefix[] = " (BuildId: ";
+	size_t n = sizeof prefix - 1;
+	memcpy(buf, prefix, n);
+	for (size_t i = 0; i < len; i++) {
+		buf[n++] = digits[id[i] >> 4];
+		buf[n++] = digits[id[i] & 0xf];
+	}
+	buf[n++] = ')';
+	return n;
+}
+
+// [signal]
+int cgosym_format_unnamed(char *buf, size_t n, uintptr_t pc, int with_build_id, uintptr_t *module) {
+	struct dl_find_object dlfo;
+	if (n < CGOSYM_UNNAMED_MIN || _dl_find_object((void *)pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
+		return -1;
+	}
+	if (module != NULL) {
+		*module = (uintptr_t)dlfo.dlfo_link_map;
+	}
+	uintptr_t offset;
+	unsigned char id[CGOSYM_BUILD_ID_MAX];
+	size_t id_len;
+	int located = locate_in_file(&dlfo, pc, &offset, id, sizeof id, &id_len) == 0;
+	if (!with_build_id) {
+		id_len = 0;
+	}
+	size_t len = put_module_path(buf, n, module_path(&dlfo), CGOSYM_UNNAMED_MIN - 32);
+	buf[len++] = '+';
+	if (located) {
+		len += cgosym_format_hex(buf + len, offset);
+	} else {
+		// The headers are gone (the file truncated since it was loaded):
+		// the address within the object, marked as such.
+		len += cgosym_format_hex(buf + len, pc - dlfo.dlfo_link_map->l_addr);
+		memcpy(buf + len, " (vaddr)", 8);
+		len += 8;
+	}
+	if (id_len > 0) {
+		len += cgosym_format_build_id(buf + len, id, id_len);
+	}
 	buf[len] = '\0';
 	return 0;
 }

@@ -236,9 +236,30 @@ int cgosym_read_memory(void *dst, uintptr_t addr, size_t n);
  * returns the length, without terminating. */
 size_t cgosym_format_hex(char *buf, uintptr_t v);
 
-/* [signal] Writes the module+0xoffset name of pc into buf (size n), using
- * _dl_find_object; returns 0, or -1 when pc is in no module. */
-int cgosym_format_module_offset(char *buf, size_t n, uintptr_t pc);
+/* [signal] Writes "path+0xVADDR", pc's address within its object (pc minus
+ * the load bias), into buf (size n, at least 24), using _dl_find_object: the
+ * crash helper's request format. 0, or -1 when pc is in no object. */
+int cgosym_format_module_vaddr(char *buf, size_t n, uintptr_t pc);
+
+/* Longest GNU build-id printed, in bytes (SHA-1 gives 20). */
+#define CGOSYM_BUILD_ID_MAX 32
+
+/* Smallest buffer for cgosym_format_unnamed: room for the offset and a
+ * build-id of CGOSYM_BUILD_ID_MAX bytes, plus some of the path. */
+#define CGOSYM_UNNAMED_MIN 192
+
+/* [signal] Writes the name of a frame nothing names, "path+0xOFFSET" with
+ * OFFSET the FILE offset of pc in the object (so that tools can find the
+ * instruction in the file on disk), followed by " (BuildId: hex)" when
+ * with_build_id is set and the object has a GNU build-id. When the
+ * object's headers cannot be read, the address within the object followed
+ * by " (vaddr)". *module (when not NULL) gets an identity of the object.
+ * 0, or -1 when pc is in no object. n is at least CGOSYM_UNNAMED_MIN. */
+int cgosym_format_unnamed(char *buf, size_t n, uintptr_t pc, int with_build_id, uintptr_t *module);
+
+/* [signal] Writes " (BuildId: hex)" for the len bytes at id into buf (at
+ * least 13 + 2 * len bytes); returns the length, without terminating. */
+size_t cgosym_format_build_id(char *buf, const unsigned char *id, size_t len);
 
 /* [normal] Records the main executable's path, from cgosymbolizer_init. */
 void cgosym_format_init(void);

@@ -427,12 +427,14 @@ func liesStackString(st []frame) string {
 // (rt_sigreturn).
 var restoreRTCode = []byte{0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05}
 
-var moduleOffsetRE = regexp.MustCompile(`^(/.+)\+0x([0-9a-f]+)$`)
+// moduleOffsetRE matches the name of a frame nothing names:
+// "PATH+0xFILEOFFSET", with the object's build-id on its first mention.
+var moduleOffsetRE = regexp.MustCompile(`^(/.+)\+0x([0-9a-f]+)(?: \(BuildId: [0-9a-f]+\))?$`)
 
 var restoreRTCache sync.Map // libc path -> uint64 (0: not found)
 
-// restoreRTAddr is the link-time address of __restore_rt in the libc at
-// path, found by its code (it has no dynamic symbol).
+// restoreRTAddr is the file offset of __restore_rt in the libc at path,
+// found by its code (it has no dynamic symbol).
 func restoreRTAddr(path string) uint64 {
 	if v, ok := restoreRTCache.Load(path); ok {
 		return v.(uint64)
@@ -448,7 +450,7 @@ func restoreRTAddr(path string) uint64 {
 				continue
 			}
 			if i := bytes.Index(data, restoreRTCode); i >= 0 && bytes.Index(data[i+1:], restoreRTCode) < 0 {
-				addr = p.Vaddr + uint64(i)
+				addr = p.Off + uint64(i)
 			}
 		}
 		f.Close()

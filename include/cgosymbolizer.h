@@ -101,8 +101,11 @@ void cgosymbolizer_context(void *arg);
  * releases nothing. Returned strings stay valid for the life of the process.
  * In normal code it reads DWARF with libdw (thread-safe, cached). While the
  * process is dying (a fatal signal) it never calls malloc or libdw in this
- * process: it asks a helper process, and failing that answers with
- * "module+0xoffset".
+ * process: it asks a helper process. A frame that nothing names (a stripped
+ * binary, no debug file) is "path+0xOFFSET", OFFSET the file offset of the
+ * PC in that object, followed by " (BuildId: hex)" (in a crash dump, on the
+ * object's first such frame only): what cmd/cgosymbolize needs to name it
+ * later.
  */
 void cgosymbolizer_symbolize(void *arg);
 
