@@ -15,8 +15,9 @@ C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 # The packages the library needs to build, and the lint tools.
 BUILD_PACKAGES := gcc g++ libc6-dev libunwind-dev libdw-dev util-linux
 LINT_PACKAGES  := cppcheck clang-tidy
-# The DWARF engine's C harness and its reference symbolizers (make test),
-# and the tools of make test-engine-valgrind and make fuzz.
+# The DWARF engine's C harness and its reference symbolizers, and the
+# debuginfod server cmd/cgosymbolize's tests run (make test); the tools of
+# make test-engine-valgrind and make fuzz.
 ENGINE_TEST_PACKAGES := binutils elfutils dwz python3 debuginfod
 VALGRIND_PACKAGES    := valgrind
 FUZZ_PACKAGES        := clang-14 libclang-rt-14-dev

@@ -102,14 +102,14 @@ func fileBuildID(path string) (string, error) {
 func buildID(f *elf.File) string {
 	for _, s := range f.Sections {
 		if s.Type == elf.SHT_NOTE {
-			if id := noteBuildID(s.Open(), f.ByteOrder); id != "" {
+			if id := noteBuildID(s.Open(), f.ByteOrder, s.Addralign); id != "" {
 				return id
 			}
 		}
 	}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_NOTE && p.Filesz > 0 {
-			if id := noteBuildID(p.Open(), f.ByteOrder); id != "" {
+			if id := noteBuildID(p.Open(), f.ByteOrder, p.Align); id != "" {
 				return id
 			}
 		}
@@ -117,17 +117,22 @@ func buildID(f *elf.File) string {
 	return ""
 }
 
-// noteBuildID walks ELF notes for the GNU build-id.
-func noteBuildID(r io.Reader, order binary.ByteOrder) string {
+// noteBuildID walks ELF notes, padded to align (4, or 8 for
+// .note.gnu.property's kind), for the GNU build-id.
+func noteBuildID(r io.Reader, order binary.ByteOrder, align uint64) string {
 	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
 	if err != nil && len(data) == 0 {
 		return ""
 	}
+	pad := uint64(3)
+	if align == 8 {
+		pad = 7
+	}
 	for len(data) >= 12 {
 		namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
 		data = data[12:]
-		nameEnd := (uint64(namesz) + 3) &^ 3
-		descEnd := nameEnd + (uint64(descsz)+3)&^3
+		nameEnd := (uint64(namesz) + pad) &^ pad
+		descEnd := nameEnd + (uint64(descsz)+pad)&^pad
 		if descEnd > uint64(len(data)) {
 			return ""
 		}

@@ -89,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var debugDirs stringsFlag
 	fs.Var(&debugDirs, "debug-dir", "a `DIR`ectory of separate debug files (repeatable; replaces the default /usr/lib/debug)")
 	servers := fs.String("debuginfod", os.Getenv("DEBUGINFOD_URLS"), "debuginfod server `URLS`, space-separated; \"\" for none (default $DEBUGINFOD_URLS)")
-	timeout := fs.Duration("timeout", defaultTimeout(), "how long a debuginfod server may take to answer, and to send each part of a file (default from $DEBUGINFOD_TIMEOUT, in seconds)")
+	timeout := fs.Duration("timeout", defaultTimeout(), "how long a debuginfod server may take to answer, and between parts of a file ($DEBUGINFOD_TIMEOUT seconds if set)")
 	verbose := fs.Bool("v", false, "say which file each module was matched with, and what was downloaded")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
