@@ -35,6 +35,12 @@
 // Setting the environment variable CGOSYMBOLIZER=off when the program starts
 // leaves the runtime's tracebacks exactly as they are without the package.
 //
+// A stripped binary has no names to print: its C frames show as the file
+// and an offset into it, with the file's build-id. The command
+// cgosymbolize (cmd/cgosymbolize) symbolizes such a dump later, with the
+// binary's debug information found locally or on a debuginfod server;
+// FileSymbolizer is its engine, for other tools.
+//
 // On platforms it does not support (anything but linux/amd64 with cgo) the
 // package builds and does nothing.
 package cgosymbolizer

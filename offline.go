@@ -38,10 +38,14 @@ type Frame struct {
 // used only if its build-id (or the debug link's CRC) matches. dwz's shared
 // files are found the same way.
 //
-// A FileSymbolizer is safe for concurrent use. Its memory, strings included,
-// is released only by Close, and names and files are kept for the life of the
-// process: it is meant for a tool's run, not for a long-lived server
-// symbolizing an unbounded set of files.
+// The debug information held in memory counts against the same cap as the
+// running program's, CGOSYMBOLIZER_MAX_MEMORY (512M by default).
+//
+// A FileSymbolizer is safe for concurrent use. Close releases the files and
+// debug information it read; the function and file names it returned stay
+// in memory for the life of the process (the engine interns them), so it is
+// meant for a tool's run, not for a server symbolizing an unbounded stream
+// of different files.
 type FileSymbolizer struct {
 	mu    sync.Mutex
 	d     *C.struct_cgosym_dwarf
@@ -97,12 +101,13 @@ func NewFileSymbolizer(debugDirs []string) (*FileSymbolizer, error) {
 }
 
 // Symbolize describes the code at fileOffset, a byte offset into the ELF
-// file at path (an executable, a shared library, or a separate debug file
-// with its program headers): the frames at that location, innermost
-// first, the inlined ones before the function they were inlined into. When
-// neither debug information nor a symbol table names the code, it returns
-// no frames and no error. Errors are about the file (unreadable, not ELF)
-// or an offset outside its loadable segments.
+// executable or shared library at path (stripped or not; not a separate
+// debug file, whose program headers no longer say where its code was in
+// the file): the frames at that location, innermost first, the inlined
+// ones before the function they were inlined into. When neither debug
+// information nor a symbol table names the code, it returns no frames and
+// no error. Errors are about the file (unreadable, not ELF) or an offset
+// outside its loadable segments.
 func (s *FileSymbolizer) Symbolize(path string, fileOffset uint64) ([]Frame, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
