@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -111,7 +112,10 @@ func (c *debuginfod) download(url, dir, path, buildID string) error {
 	defer watchdog.Stop()
 	resp, err := c.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		// The watchdog or the transport's header timeout, whichever
+		// fired first.
+		var ne net.Error
+		if ctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) {
 			return fmt.Errorf("%s: no answer within %v", url, c.timeout)
 		}
 		return err
@@ -153,7 +157,7 @@ func (c *debuginfod) download(url, dir, path, buildID string) error {
 	}
 	id, err := fileBuildID(tmp.Name())
 	if err != nil {
-		return fmt.Errorf("%s: %v", url, err)
+		return fmt.Errorf("%s: not an ELF file with a build-id: %v", url, err)
 	}
 	if id != buildID {
 		return fmt.Errorf("%s: the server sent build-id %s", url, id)

@@ -83,7 +83,7 @@ func TestDebuginfodClient(t *testing.T) {
 		wantErr []string // "" : success
 	}{
 		{"not found, stalled, not ELF, another build", []string{missing, stalled, junk, liar},
-			[]string{"404 Not Found", "no answer within", junk + "/buildid/" + id + "/debuginfo: ",
+			[]string{"404 Not Found", "no answer within", junk + "/buildid/" + id + "/debuginfo: not an ELF file with a build-id: ",
 				liar + "/buildid/" + id + "/debuginfo: the server sent build-id " + otherID}},
 		{"the first server that has it", []string{missing + "/", good, liar}, nil},
 	} {
@@ -91,7 +91,7 @@ func TestDebuginfodClient(t *testing.T) {
 			requests()
 			cache := t.TempDir()
 			t.Setenv("DEBUGINFOD_CACHE_PATH", cache)
-			c, err := newDebuginfod(strings.Join(tc.urls, " "), 500*time.Millisecond, t.Logf)
+			c, err := newDebuginfod(strings.Join(tc.urls, " "), 2*time.Second, t.Logf)
 			if err != nil {
 				t.Fatal(err)
 			}

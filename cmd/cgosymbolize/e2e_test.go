@@ -410,6 +410,23 @@ func TestWrongBuild(t *testing.T) {
 	}
 }
 
+// TestUnrelatedFile gives the command a file of no module of the dump: it
+// says so, and the dump is left as it is.
+func TestUnrelatedFile(t *testing.T) {
+	f := getFixture(t)
+	libID, err := fileBuildID(f.lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, stderr := runCommand(t, []string{"-debuginfod", "", "-debug-dir", t.TempDir(), f.lib}, f.crash)
+	if got != f.crash {
+		t.Errorf("the dump was changed:\n%s", got)
+	}
+	if want := f.lib + ": matches no module of the dump (its build-id is " + libID + "): not used"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, stderr)
+	}
+}
+
 // flipBuildID changes the last byte of the file's GNU build-id in place.
 func flipBuildID(t *testing.T, path string) {
 	t.Helper()

@@ -36,6 +36,13 @@
 //
 // Messages go to standard error: modules that could not be matched, files of
 // another build, frames left as they were.
+//
+// Install it with
+//
+//	go install github.com/cgosymbolizer/cgosymbolizer/cmd/cgosymbolize@latest
+//
+// which, like the package, needs cgo and Debian's libdw-dev and
+// libunwind-dev (libdw1 at run time); it works on linux/amd64.
 package main
 
 import (
@@ -482,8 +489,9 @@ func (t *tool) localDebug(b *elfInfo) bool {
 	return false
 }
 
-// reportUnused says which FILEs matched no module: refused as another build
-// of a module with the same name, or of no use for this dump.
+// reportUnused says which FILEs matched no module of a dump that has
+// some: refused as another build of a module with the same name, or of no
+// use for this dump.
 func (t *tool) reportUnused(keys []moduleKey) {
 	for _, f := range t.files {
 		if t.used[f] {
@@ -503,8 +511,8 @@ func (t *tool) reportUnused(keys []moduleKey) {
 		}
 		if len(others) > 0 {
 			t.warnf("%s: not the build the dump ran (its build-id is %s; the dump has %s): not used", f.path, id, strings.Join(others, ", "))
-		} else {
-			t.logf("%s: matches no module of the dump", f.path)
+		} else if len(keys) > 0 {
+			t.warnf("%s: matches no module of the dump (its build-id is %s): not used", f.path, id)
 		}
 	}
 }
