@@ -44,6 +44,22 @@ extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip
 					      unw_dyn_info_t *di, unw_proc_info_t *pi,
 					      int need_unwind_info, void *arg);
 
+#ifdef CGOSYMBOLIZER_STATIC
+// With -tags cgosymbolizer_static, libunwind-x86_64.a is linked, and its
+// Ginit.o (which every unwinder needs) drags in the local-resume code,
+// which calls _Ux86_64_setcontext — defined only in libunwind.a, the
+// local-only library, which would also offer its own _Unwind_* to every C++
+// object earlier on the link line (the deadlock-prone exception unwinder
+// the dynamic build keeps behind libgcc_s). We never resume a context (we
+// only read frames), so a hidden definition satisfies the link instead; it
+// is not exported from the program and stops the process if ever reached.
+__attribute__((visibility("hidden"), used, noreturn)) void cgosym_unused_setcontext(void) __asm__(
+	"_Ux86_64_setcontext");
+void cgosym_unused_setcontext(void) {
+	__builtin_trap();
+}
+#endif
+
 // .eh_frame_hdr encodings (LSB, "Exception Frame Header Format").
 enum {
 	DW_EH_PE_udata4 = 0x03,
