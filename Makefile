@@ -6,6 +6,8 @@
 GO        ?= go
 OLDEST_GO ?= go1.22.12
 C_SOURCES := $(wildcard *.c)
+# The files with code of their own under -tags cgosymbolizer_static.
+STATIC_C_SOURCES := $(shell grep -l CGOSYMBOLIZER_STATIC $(C_SOURCES))
 C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 
 # The packages the library needs to build, and the lint tools.
@@ -135,10 +137,12 @@ soak: deps
 lint: lint-deps
 	$(GO) vet ./...
 	for f in $(C_SOURCES); do gcc -fsyntax-only -Werror $(C_FLAGS) $$f || exit 1; done
+	for f in $(C_SOURCES); do gcc -fsyntax-only -Werror $(C_FLAGS) -DCGOSYMBOLIZER_STATIC $$f || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB \
 		-D__x86_64__ -D__linux__ -D_GNU_SOURCE -I . $(C_SOURCES)
 	clang-tidy --quiet $(C_SOURCES) -- $(C_FLAGS) -I .
+	clang-tidy --quiet $(STATIC_C_SOURCES) -- $(C_FLAGS) -DCGOSYMBOLIZER_STATIC -I .
 
 # The DWARF engine in C (testdata/dwarf_harness/sanitize.sh): under
 # ThreadSanitizer, 8 threads on one engine and lookups while libraries and
@@ -169,7 +173,7 @@ fuzz: deps
 # dynamic with and without it, unstripped and stripped (-s -w). The static
 # links print glibc's dlopen warning (see static_libs.go).
 SIZE_DIR    := testdata/demo/bin/size
-STATIC_LD   := -extldflags "-static -Wl,--eh-frame-hdr"
+STATIC_LD   := -extldflags=-static
 size-static: deps
 	@mkdir -p $(SIZE_DIR)
 	cd testdata/demo && $(GO) build -tags cgosymbolizer_static -ldflags='$(STATIC_LD)' -o bin/size/static-with .

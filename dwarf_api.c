@@ -17,7 +17,7 @@ const struct cgosym_dwarf_api *cgosym_dwarf_api;
 // the one table and the one call path of the dlopen build, with nothing left
 // to load (a static binary could not dlopen libdw anyway).
 static const struct cgosym_dwarf_api linked_api = {
-#define CGOSYM_DWARF_API_LINKED(name) .name = &name,
+#define CGOSYM_DWARF_API_LINKED(name) .name = &(name),
 	CGOSYM_DWARF_API(CGOSYM_DWARF_API_LINKED)
 #undef CGOSYM_DWARF_API_LINKED
 };

@@ -17,13 +17,13 @@ int cgosymbolizer_init(void) {
 	}
 	done = 1;
 	// Go's internal linker (-ldflags=-linkmode=internal) writes no
-	// .eh_frame_hdr, and neither does gcc -static unless told to
-	// (-Wl,--eh-frame-hdr; glibc then finds it for a static program too):
-	// no C frame could be unwound, so stand aside and leave the runtime's
-	// tracebacks as they are.
+	// .eh_frame_hdr: no C frame could be unwound, so stand aside and leave
+	// the runtime's tracebacks as they are. (gcc -static writes none
+	// either; with -tags cgosymbolizer_static find_object.c builds one.)
+	cgosym_find_object_init();
 	struct dl_find_object self;
-	if (_dl_find_object((void *)(uintptr_t)cgosymbolizer_init, &self) != 0 || self.dlfo_eh_frame == NULL) {
-		unsupported_reason = "the program has no .eh_frame_hdr (-linkmode=internal, or -extldflags=-static without -Wl,--eh-frame-hdr?)";
+	if (cgosym_find_object((uintptr_t)cgosymbolizer_init, &self) != 0 || self.dlfo_eh_frame == NULL) {
+		unsupported_reason = "the program has no unwind tables (-linkmode=internal?)";
 		return -1;
 	}
 	if (cgosym_unwind_init() != 0) {

@@ -6,12 +6,12 @@ package cgosymbolizer
 // needs from its static archive, so that the program can be linked fully
 // static:
 //
-//	go build -tags cgosymbolizer_static -ldflags='-extldflags "-static -Wl,--eh-frame-hdr"'
+//	go build -tags cgosymbolizer_static -ldflags=-extldflags=-static
 //
-// (gcc -static writes no .eh_frame_hdr unless told to, and without one the
-// unwinder has no table to find a PC's unwind rules in: init.c then leaves
-// the runtime's tracebacks alone. cgo's flag allow-list refuses
-// -Wl,--eh-frame-hdr in a #cgo line, so the command line must say it.)
+// gcc -static writes no .eh_frame_hdr, the table the unwinder finds a PC's
+// unwind rules by: find_object.c builds one at start-up from .eh_frame
+// (-extldflags "-static -Wl,--eh-frame-hdr" has the linker write it, and
+// glibc then hands it over itself).
 //
 // A fully static binary cannot dlopen libdw
 // (glibc's static dlopen needs the very shared libraries a static binary is

@@ -3,12 +3,14 @@
 package cgosymbolizer_test
 
 // Static linking (-tags cgosymbolizer_static, static_libs.go): the test
-// programs built fully static with the README's recipe, and with the tag
-// alone (dynamic against glibc, the package's libraries static). Each must
+// programs built fully static with the README's recipe (with and without
+// -Wl,--eh-frame-hdr), and with the tag alone (dynamic against glibc, the
+// package's libraries static). Each must
 // show the same exact C frames as the default build — in a crash dump
 // (symbolized by the crash helper, a fresh copy of the static executable),
 // in debug.Stack from a Go callback under C frames, with C++ names
-// demangled — and, as a control, none with CGOSYMBOLIZER=off.
+// demangled, in the report of a crash on a C thread — and, as a control,
+// none with CGOSYMBOLIZER=off.
 
 import (
 	"context"
@@ -22,9 +24,13 @@ import (
 	"time"
 )
 
-// staticLDFlags is the recipe's -ldflags: gcc -static writes no
-// .eh_frame_hdr unless asked, and the unwinder needs one.
-const staticLDFlags = `-extldflags "-static -Wl,--eh-frame-hdr"`
+// The recipe's -ldflags. gcc -static writes no .eh_frame_hdr, so the
+// package builds a search table of its own at start-up (find_object.c);
+// with -Wl,--eh-frame-hdr glibc hands it the linker's instead.
+const (
+	staticLDFlags         = `-extldflags=-static`
+	staticEhFrameHdrFlags = `-extldflags "-static -Wl,--eh-frame-hdr"`
+)
 
 // buildTagged builds the test program prog with -tags cgosymbolizer_static
 // (plus any tags of the suite's GOFLAGS, e.g. make test-ubsan's) and ldflags,
@@ -78,17 +84,22 @@ func buildTagged(t testing.TB, prog, ldflags string) string {
 
 // checkLinkage fails unless bin is fully static (no PT_INTERP, no
 // DT_NEEDED) when static is set, and otherwise dynamic but with neither
-// libdw, libelf nor libunwind among its libraries.
-func checkLinkage(t testing.TB, bin string, static bool) {
+// libdw, libelf nor libunwind among its libraries; and unless it has a
+// PT_GNU_EH_FRAME exactly when ehFrameHdr is set.
+func checkLinkage(t testing.TB, bin string, static, ehFrameHdr bool) {
 	t.Helper()
 	f, err := elf.Open(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	interp := false
+	interp, hdr := false, false
 	for _, p := range f.Progs {
 		interp = interp || p.Type == elf.PT_INTERP
+		hdr = hdr || p.Type == elf.PT_GNU_EH_FRAME
+	}
+	if hdr != ehFrameHdr {
+		t.Errorf("%s: PT_GNU_EH_FRAME %v, want %v", bin, hdr, ehFrameHdr)
 	}
 	libs, err := f.ImportedLibraries()
 	if err != nil {
@@ -114,12 +125,15 @@ func TestStaticBuild(t *testing.T) {
 	t.Parallel()
 	skipUnderASan(t, "AddressSanitizer's runtime cannot be linked into a static executable, and the tag's static libdw would meet asan_libdw.go's dynamic one")
 	for _, mode := range []struct {
-		name    string
-		ldflags string
-		static  bool
+		name       string
+		ldflags    string
+		static     bool
+		ehFrameHdr bool // the linker wrote an .eh_frame_hdr
+		crashOnly  bool // the crash case only: the others take the same paths
 	}{
-		{"static", staticLDFlags, true},
-		{"tag-only", "", false},
+		{"static", staticLDFlags, true, false, false},
+		{"static-eh-frame-hdr", staticEhFrameHdrFlags, true, true, true},
+		{"tag-only", "", false, true, false},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
@@ -128,7 +142,7 @@ func TestStaticBuild(t *testing.T) {
 			t.Run("crash", func(t *testing.T) {
 				t.Parallel()
 				bin := buildTagged(t, "segv", mode.ldflags)
-				checkLinkage(t, bin, mode.static)
+				checkLinkage(t, bin, mode.static, mode.ehFrameHdr)
 				want := crashCaseNamed(t, "segv-inlined-leaf").frames(t)
 				r := runProgram(t, bin, nil)
 				checkCgoCrash(t, r, "SIGSEGV: segmentation violation")
@@ -147,6 +161,10 @@ func TestStaticBuild(t *testing.T) {
 					t.Errorf("with CGOSYMBOLIZER=off the dump still shows %v\n%v", want[2], off)
 				}
 			})
+
+			if mode.crashOnly {
+				return
+			}
 
 			// debug.Stack in a Go callback under C frames
 			// (TestCallbackDebugStack).
@@ -193,6 +211,19 @@ func TestStaticBuild(t *testing.T) {
 				checkCgoCrash(t, r, "SIGABRT: abort")
 				frames := withoutCgoWrappers(parseFrames(firstGoroutine(r.Stderr)))
 				assertFrames(t, frames, crashCaseNamed(t, "cxx-uncaught-exception").frames(t), r.String())
+			})
+
+			// A crash on a thread C created, which only the package's
+			// own handler reports (TestCThreadCrash), and the runtime's
+			// silence without it.
+			t.Run("cthread", func(t *testing.T) {
+				t.Parallel()
+				bin := buildTagged(t, cthreadProg, mode.ldflags)
+				c := cthreadCaseByMode(t, "called-go-once")
+				r := runProgram(t, bin, nil, c.mode)
+				checkDiedBy(t, r, c.sig)
+				checkCThreadReport(t, bin, r, c, nil)
+				checkGoSilentDeath(t, runProgram(t, bin, []string{packageOff}, c.mode), c.sig)
 			})
 		})
 	}
