@@ -32,11 +32,12 @@
 #ifdef CGOSYMBOLIZER_STATIC
 
 // Room for this many FDEs (a static Go program with the package has about
-// 5,000). Static, not malloc'd: the table's entries are 32-bit offsets from
-// the header, so it must lie within 2 GiB of the code, which the program's
-// own .bss does and a large malloc (mmap'd anywhere) would not. Untouched
-// pages of it cost no memory.
-#define MAX_FDES 32768
+// 5,000; a large C++ program may have 100,000). Static, not malloc'd: the
+// table's entries are 32-bit offsets from the header, so it must lie within
+// 2 GiB of the code, which the program's own .bss does and a large malloc
+// (mmap'd anywhere) would not. 2 MiB of address space; only the pages the
+// table fills cost memory, and none when the linker wrote a header.
+#define MAX_FDES (1 << 18)
 
 // The .eh_frame_hdr format ("Exception Frame Header Format", LSB): version
 // 1, then the encodings of the three fields, the .eh_frame pointer, the FDE
@@ -368,29 +369,30 @@ static int check_range(struct dl_phdr_info *info, size_t size, void *arg) {
 }
 
 // [normal]
-void cgosym_find_object_init(void) {
+const char *cgosym_find_object_init(void) {
 	struct dl_find_object self;
 	if (_dl_find_object((void *)(uintptr_t)cgosym_find_object_init, &self) != 0 ||
 	    self.dlfo_eh_frame != NULL) {
-		return; // glibc's answers are complete (or there are none)
+		return NULL; // glibc's answers are complete (or there are none)
 	}
 	struct self_search s = {.pc = (uintptr_t)cgosym_find_object_init};
 	dl_iterate_phdr(find_self, &s);
 	if (!s.found || s.has_interp) {
-		return; // a dynamic program without a header: -linkmode=internal
+		return NULL; // a dynamic program without a header: -linkmode=internal
 	}
 	uintptr_t addr;
 	size_t size;
 	if (!find_eh_frame_section("/proc/self/exe", s.bias, &addr, &size)) {
-		return;
+		return "a static program without .eh_frame (or /proc/self/exe unreadable)";
 	}
 	struct range_check r = {.bias = s.bias, .addr = addr, .size = size};
 	dl_iterate_phdr(check_range, &r);
 	if (!r.inside || build_table((const uint8_t *)addr, size) != 0) {
-		return;
+		return "a static program whose .eh_frame could not be indexed: link it with -Wl,--eh-frame-hdr";
 	}
 	main_map = self.dlfo_link_map;
 	main_eh_frame_hdr = &synthesized;
+	return NULL;
 }
 
 // [signal] Lock-free and async-signal-safe, as _dl_find_object is.
@@ -407,7 +409,8 @@ int cgosym_find_object(uintptr_t pc, struct dl_find_object *out) {
 #else
 
 // [normal] Nothing to build: see the file comment.
-void cgosym_find_object_init(void) {
+const char *cgosym_find_object_init(void) {
+	return NULL;
 }
 
 // [signal]

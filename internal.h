@@ -191,8 +191,9 @@ struct dl_find_object; /* <link.h> */
 
 /* [normal] Once, at init, before anything calls cgosym_find_object: with
  * -tags cgosymbolizer_static, builds the search table of the program's
- * .eh_frame if it was linked without an .eh_frame_hdr (gcc -static). */
-void cgosym_find_object_init(void);
+ * .eh_frame if it was linked without an .eh_frame_hdr (gcc -static). NULL,
+ * or why a static program's table could not be built. */
+const char *cgosym_find_object_init(void);
 
 /* [signal] _dl_find_object(pc, out), with dlfo_eh_frame pointing at that
  * table for the program itself when glibc has none to give; 0, or -1 when
