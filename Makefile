@@ -47,9 +47,14 @@ help:
 
 # $(call require-packages,PACKAGES): installs the missing Debian packages when
 # run as root; otherwise prints the command that installs them and fails.
+# With a foreign architecture's copy installed too (make test-arm64), a bare
+# name is ambiguous to dpkg -s: the native one is asked for by name:arch.
 define require-packages
 	@missing=""; \
-	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	arch=$$(dpkg --print-architecture); \
+	for p in $(1); do \
+		dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$arch >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
