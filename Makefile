@@ -10,10 +10,16 @@ GO        ?= go
 OLDEST_GO ?= go1.22.12
 NEWEST_GO ?= go1.27.4
 C_SOURCES := $(wildcard *.c)
+# The files with code of their own under -tags cgosymbolizer_static.
+STATIC_C_SOURCES := $(shell grep -l CGOSYMBOLIZER_STATIC $(C_SOURCES))
 C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
 
 # The packages the library needs to build, and the lint tools.
 BUILD_PACKAGES := gcc g++ libc6-dev libunwind-dev libdw-dev util-linux
+# The static archives of -tags cgosymbolizer_static (static_libs.go; tested
+# by make test): libdw.a's libelf.a, zlib, liblzma and libbz2 (libunwind.a,
+# libdw.a, libc.a and libsupc++.a come with the packages above).
+STATIC_PACKAGES := libelf-dev zlib1g-dev liblzma-dev libbz2-dev
 LINT_PACKAGES  := cppcheck clang-tidy
 # The DWARF engine's C harness and its reference symbolizers, and the
 # debuginfod server cmd/cgosymbolize's tests run (make test); the tools of
@@ -22,7 +28,7 @@ ENGINE_TEST_PACKAGES := binutils elfutils dwz python3 debuginfod
 VALGRIND_PACKAGES    := valgrind
 FUZZ_PACKAGES        := clang-14 libclang-rt-14-dev
 
-.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-newest test-go-matrix
+.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-newest test-go-matrix size-static
 
 help:
 	@echo "make demo            build and run testdata/demo: C frames in debug.Stack and in a crash dump"
@@ -36,14 +42,20 @@ help:
 	@echo "make soak            the soak test for SOAK_SECONDS (default 300) instead of 20 s: before a release"
 	@echo "make test-engine-sanitizers  the DWARF engine's C harness under ThreadSanitizer and valgrind"
 	@echo "make fuzz            libFuzzer on the engine's ELF/DWARF reading for FUZZ_SECONDS (default 300)"
+	@echo "make size-static     bytes of testdata/demo: static and dynamic, with and without the package"
 	@echo "make lint            go vet, gcc -Wall -Wextra -Werror, cppcheck and clang-tidy on the C files"
 	@echo "make deps            install (as root) or name the Debian packages the build needs"
 
 # $(call require-packages,PACKAGES): installs the missing Debian packages when
 # run as root; otherwise prints the command that installs them and fails.
+# With a foreign architecture's copy installed too (make test-arm64), a bare
+# name is ambiguous to dpkg -s: the native one is asked for by name:arch.
 define require-packages
 	@missing=""; \
-	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	arch=$$(dpkg --print-architecture); \
+	for p in $(1); do \
+		dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$arch >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
@@ -60,6 +72,7 @@ endef
 deps:
 	@command -v $(GO) >/dev/null || { echo "No Go toolchain: install Go 1.22 or later from https://go.dev/dl/ and put it in PATH."; exit 1; }
 	$(call require-packages,$(BUILD_PACKAGES))
+	$(call require-packages,$(STATIC_PACKAGES))
 	$(call require-packages,$(ENGINE_TEST_PACKAGES))
 
 lint-deps: deps
@@ -138,10 +151,12 @@ soak: deps
 lint: lint-deps
 	$(GO) vet ./...
 	for f in $(C_SOURCES); do gcc -fsyntax-only -Werror $(C_FLAGS) $$f || exit 1; done
+	for f in $(C_SOURCES); do gcc -fsyntax-only -Werror $(C_FLAGS) -DCGOSYMBOLIZER_STATIC $$f || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB \
 		-D__x86_64__ -D__linux__ -D_GNU_SOURCE -I . $(C_SOURCES)
 	clang-tidy --quiet $(C_SOURCES) -- $(C_FLAGS) -I .
+	clang-tidy --quiet $(STATIC_C_SOURCES) -- $(C_FLAGS) -DCGOSYMBOLIZER_STATIC -I .
 
 # The DWARF engine in C (testdata/dwarf_harness/sanitize.sh): under
 # ThreadSanitizer, 8 threads on one engine and lookups while libraries and
@@ -165,3 +180,24 @@ FUZZ_JOBS    ?= 1
 fuzz: deps
 	$(call require-packages,$(FUZZ_PACKAGES))
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh testdata/fuzz/run_fuzz.sh
+
+# What static linking costs (README, "Static binaries"): testdata/demo built
+# static with the package (-tags cgosymbolizer_static), static without it
+# (-tags cgosymbolizer_size_without: symbolizer.go drops the import), and
+# dynamic with and without it, unstripped and stripped (-s -w). The static
+# links print glibc's dlopen warning (see static_libs.go).
+SIZE_DIR    := testdata/demo/bin/size
+STATIC_LD   := -extldflags=-static
+size-static: deps
+	@mkdir -p $(SIZE_DIR)
+	cd testdata/demo && $(GO) build -tags cgosymbolizer_static -ldflags='$(STATIC_LD)' -o bin/size/static-with .
+	cd testdata/demo && $(GO) build -tags cgosymbolizer_size_without -ldflags='$(STATIC_LD)' -o bin/size/static-without .
+	cd testdata/demo && $(GO) build -o bin/size/dynamic-with .
+	cd testdata/demo && $(GO) build -tags cgosymbolizer_static -ldflags='-s -w $(STATIC_LD)' -o bin/size/static-with-stripped .
+	cd testdata/demo && $(GO) build -tags cgosymbolizer_size_without -ldflags='-s -w $(STATIC_LD)' -o bin/size/static-without-stripped .
+	cd testdata/demo && $(GO) build -ldflags='-s -w' -o bin/size/dynamic-with-stripped .
+	cd testdata/demo && $(GO) build -tags cgosymbolizer_size_without -o bin/size/dynamic-without .
+	cd testdata/demo && $(GO) build -tags cgosymbolizer_size_without -ldflags='-s -w' -o bin/size/dynamic-without-stripped .
+	@cd $(SIZE_DIR) && for b in static-with static-without dynamic-with dynamic-without; do \
+		printf '%-16s %10s bytes  (stripped %10s)  %s\n' $$b $$(stat -c %s $$b) $$(stat -c %s $$b-stripped) "$$(file -b $$b | cut -d, -f4 | sed 's/^ //')"; \
+	done

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64 && asan
+//go:build linux && cgo && amd64 && asan && !cgosymbolizer_static
 
 package cgosymbolizer
 
@@ -8,6 +8,7 @@ package cgosymbolizer
 // scanning the dynamic TLS of a library loaded by dlopen, and libdw has
 // thread-local variables. Linked, its TLS is static; the dlopen on first use
 // then finds it loaded.
+// (With -tags cgosymbolizer_static, static_libs.go links them already.)
 
 // #cgo LDFLAGS: -ldw -lelf
 import "C"

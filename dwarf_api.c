@@ -1,6 +1,7 @@
 //go:build linux && cgo && amd64
 
-// dwarf_api.c — loads libdw and libelf on first use (see dwarf_api.h).
+// dwarf_api.c — loads libdw and libelf on first use (see dwarf_api.h), or,
+// with -tags cgosymbolizer_static, points the table at the linked ones.
 
 #define CGOSYM_DWARF_API_REAL_NAMES
 #include <dlfcn.h>
@@ -10,6 +11,23 @@
 
 const struct cgosym_dwarf_api *cgosym_dwarf_api;
 
+#ifdef CGOSYMBOLIZER_STATIC
+// Built with -tags cgosymbolizer_static (static_libs.go): libdw and libelf
+// are linked from their archives, so the table holds their own addresses —
+// the one table and the one call path of the dlopen build, with nothing left
+// to load (a static binary could not dlopen libdw anyway).
+static const struct cgosym_dwarf_api linked_api = {
+#define CGOSYM_DWARF_API_LINKED(name) .name = &(name),
+	CGOSYM_DWARF_API(CGOSYM_DWARF_API_LINKED)
+#undef CGOSYM_DWARF_API_LINKED
+};
+
+// [normal] Never fails; publishing is idempotent, so racing threads agree.
+int cgosym_dwarf_load_api(void) {
+	__atomic_store_n(&cgosym_dwarf_api, &linked_api, __ATOMIC_RELEASE);
+	return 0;
+}
+#else
 // Set when libdw could not be loaded; never cleared.
 static int load_failed;
 
@@ -54,3 +72,4 @@ int cgosym_dwarf_load_api(void) {
 	}
 	return 0;
 }
+#endif

@@ -103,10 +103,27 @@ const char *cgosym_dwarf_intern_str(const char *s) {
 
 typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 
+#ifdef CGOSYMBOLIZER_STATIC
+// With -tags cgosymbolizer_static the demangler is linked (libsupc++.a, see
+// static_libs.go): a static binary has no global scope to search and cannot
+// load a C++ runtime, and its crash helper sees no libstdc++.so among the
+// modules of the process it symbolizes. C++ programs linking libstdc++ get
+// the same function, whichever archive or library the linker takes it from.
+extern char *__cxa_demangle(const char *, char *, size_t *, int *);
+static demangle_fn pinned_demangler = __cxa_demangle;
+#else
 // Set once, never cleared; read under the engine's mutex, written without
 // it (cgosym_dwarf_resolve_demangler runs outside the mutex).
 static demangle_fn pinned_demangler;
+#endif
 
+#ifdef CGOSYMBOLIZER_STATIC
+// [normal] Nothing to find: pinned_demangler is the linked one from the
+// start (see above).
+void cgosym_dwarf_resolve_demangler(int may_load) {
+	(void)may_load;
+}
+#else
 // [normal] The demangler is looked up, not linked: C programs have no C++
 // runtime, and a weak reference would not do either (Go's internal linker
 // turns it into a hard dependency). A C program may dlopen a C++ library
@@ -141,6 +158,7 @@ void cgosym_dwarf_resolve_demangler(int may_load) {
 		}
 	}
 }
+#endif
 
 // [normal]
 static demangle_fn find_demangler(void) {

@@ -18,10 +18,12 @@ int cgosymbolizer_init(void) {
 	done = 1;
 	// Go's internal linker (-ldflags=-linkmode=internal) writes no
 	// .eh_frame_hdr: no C frame could be unwound, so stand aside and leave
-	// the runtime's tracebacks as they are.
+	// the runtime's tracebacks as they are. (gcc -static writes none
+	// either; with -tags cgosymbolizer_static find_object.c builds one.)
+	const char *no_table = cgosym_find_object_init();
 	struct dl_find_object self;
-	if (_dl_find_object((void *)(uintptr_t)cgosymbolizer_init, &self) != 0 || self.dlfo_eh_frame == NULL) {
-		unsupported_reason = "the program has no unwind tables (-linkmode=internal?)";
+	if (cgosym_find_object((uintptr_t)cgosymbolizer_init, &self) != 0 || self.dlfo_eh_frame == NULL) {
+		unsupported_reason = no_table != NULL ? no_table : "the program has no unwind tables (-linkmode=internal?)";
 		return -1;
 	}
 	if (cgosym_unwind_init() != 0) {

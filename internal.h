@@ -199,6 +199,22 @@ struct cgosym_snapshot {
 	unsigned char stack[CGOSYM_SNAPSHOT_STACK];
 };
 
+/* ---- Finding a PC's loaded object (find_object.c). ---- */
+
+struct dl_find_object; /* <link.h> */
+
+/* [normal] Once, at init, before anything calls cgosym_find_object: with
+ * -tags cgosymbolizer_static, builds the search table of the program's
+ * .eh_frame if it was linked without an .eh_frame_hdr (gcc -static). NULL,
+ * or why a static program's table could not be built. */
+const char *cgosym_find_object_init(void);
+
+/* [signal] _dl_find_object(pc, out), with dlfo_eh_frame pointing at that
+ * table for the program itself when glibc has none to give; 0, or -1 when
+ * pc is in no object. Lock-free; used instead of _dl_find_object wherever
+ * dlfo_eh_frame matters (the unwinder, init's check for unwind tables). */
+int cgosym_find_object(uintptr_t pc, struct dl_find_object *out);
+
 /* ---- Safe memory access (memory.c). ---- */
 
 /* On functions that read other frames' stack bytes (checked readable first):

@@ -9,7 +9,9 @@ package cgosymbolizer
 // in libunwind.so.8, which exports its own, deadlock-prone, _Unwind_*.
 // (--push-state would scope --no-as-needed to libgcc_s, but cgo's flag
 // allow-list refuses it before Go 1.24; --no-as-needed is Debian's default.)
-#cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
+// With -tags cgosymbolizer_static, static_libs.go links static archives
+// instead: there is no libgcc_s.a for a -static link, and no libunwind.so.8.
+#cgo !cgosymbolizer_static LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
 #include "include/cgosymbolizer.h"
 */
 import "C"

@@ -44,6 +44,22 @@ extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip
 					      unw_dyn_info_t *di, unw_proc_info_t *pi,
 					      int need_unwind_info, void *arg);
 
+#ifdef CGOSYMBOLIZER_STATIC
+// With -tags cgosymbolizer_static, libunwind-x86_64.a is linked, and its
+// Ginit.o (which every unwinder needs) drags in the local-resume code,
+// which calls _Ux86_64_setcontext — defined only in libunwind.a, the
+// local-only library, which would also offer its own _Unwind_* to every C++
+// object earlier on the link line (the deadlock-prone exception unwinder
+// the dynamic build keeps behind libgcc_s). We never resume a context (we
+// only read frames), so a hidden definition satisfies the link instead; it
+// is not exported from the program and stops the process if ever reached.
+__attribute__((visibility("hidden"), used, noreturn)) void cgosym_unused_setcontext(void) __asm__(
+	"_Ux86_64_setcontext");
+void cgosym_unused_setcontext(void) {
+	__builtin_trap();
+}
+#endif
+
 // .eh_frame_hdr encodings (LSB, "Exception Frame Header Format").
 enum {
 	DW_EH_PE_udata4 = 0x03,
@@ -168,7 +184,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	struct walk *w = arg;
 	struct dl_find_object dlfo;
 	w->no_info = 1;
-	if (_dl_find_object((void *)ip, &dlfo) != 0 || dlfo.dlfo_eh_frame == NULL) {
+	if (cgosym_find_object((uintptr_t)ip, &dlfo) != 0 || dlfo.dlfo_eh_frame == NULL) {
 		return -UNW_ENOINFO;
 	}
 	uintptr_t hdr = (uintptr_t)dlfo.dlfo_eh_frame;
@@ -291,13 +307,13 @@ static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t
 // [signal] Whether pc is in some loaded object (else no code is there).
 static int in_any_module(uintptr_t pc) {
 	struct dl_find_object dlfo;
-	return _dl_find_object((void *)pc, &dlfo) == 0;
+	return cgosym_find_object(pc, &dlfo) == 0;
 }
 
 // [signal] Whether pc is in the main executable, where Go's code lives too.
 static int in_main_executable(uintptr_t pc) {
 	struct dl_find_object dlfo;
-	if (_dl_find_object((void *)pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
+	if (cgosym_find_object(pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
 		return 0;
 	}
 	return dlfo.dlfo_link_map->l_name == NULL || dlfo.dlfo_link_map->l_name[0] == '\0';
@@ -481,7 +497,7 @@ static int slow_step(struct walk *w, const struct cgosym_unwind_start *start, ui
 // apart cost a page probe per object per walk, 4-8 times the whole step.
 static uintptr_t module_identity(uintptr_t pc) {
 	struct dl_find_object dlfo;
-	if (_dl_find_object((void *)pc, &dlfo) != 0) {
+	if (cgosym_find_object(pc, &dlfo) != 0) {
 		return 0;
 	}
 	return ((uintptr_t)dlfo.dlfo_link_map ^ ((uintptr_t)dlfo.dlfo_eh_frame << 1) ^ (uintptr_t)dlfo.dlfo_map_start) | 1;

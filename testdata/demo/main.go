@@ -22,8 +22,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"unsafe"
-
-	_ "github.com/cgosymbolizer/cgosymbolizer"
 )
 
 //export reportProgress

@@ -6,7 +6,7 @@ package cgosym
 
 /*
 #cgo CFLAGS: -std=gnu11 -D_GNU_SOURCE
-#cgo LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
+#cgo !cgosymbolizer_static LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
 #include "include/cgosymbolizer.h"
 */
 import "C"
