@@ -175,6 +175,7 @@ type tool struct {
 	debuginfod *debuginfod
 	modules    map[moduleKey]*module
 	said       map[string]bool
+	held       *[]string // messages held back, or nil
 }
 
 // moduleKey is a module of the dump: its path in the process and its
@@ -195,13 +196,18 @@ func (t *tool) logf(format string, args ...any) {
 	}
 }
 
-// warnf says something once.
+// warnf says something once (held back while t.held is not nil).
 func (t *tool) warnf(format string, args ...any) {
 	msg := fmt.Sprintf("cgosymbolize: "+format+"\n", args...)
-	if !t.said[msg] {
-		t.said[msg] = true
-		io.WriteString(t.stderr, msg)
+	if t.said[msg] {
+		return
 	}
+	t.said[msg] = true
+	if t.held != nil {
+		*t.held = append(*t.held, msg)
+		return
+	}
+	io.WriteString(t.stderr, msg)
 }
 
 // addFile reads a FILE argument; a separate debug file is linked into
@@ -252,10 +258,18 @@ func (t *tool) symbolize(d *dump, w io.Writer) error {
 		}
 		m.frames++
 	}
+	// What the modules came to is said after the refused files: the
+	// refusal explains it.
+	var held []string
+	t.held = &held
 	for _, k := range keys {
 		t.resolve(k, t.modules[k])
 	}
+	t.held = nil
 	t.reportUnused(keys)
+	for _, msg := range held {
+		io.WriteString(t.stderr, msg)
+	}
 
 	sym, err := cgosymbolizer.NewFileSymbolizer(append([]string{t.linkDir}, t.debugDirs...))
 	if err != nil && len(d.frames) > 0 {
