@@ -100,11 +100,7 @@ func checkNoGoPCsInCFrames(t testing.TB, bin string, frames []frame, output stri
 func compileSharedLib(t *testing.T, src, name string) string {
 	t.Helper()
 	requireToolchain(t)
-	out, err := exec.Command("go", "env", "CC").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc := strings.Fields(string(out))
+	cc := cgoCC(t)
 	absSrc, err := filepath.Abs(src)
 	if err != nil {
 		t.Fatal(err)
