@@ -18,10 +18,11 @@
 // choices to us that the rest of the package depends on: which PC's unwind
 // row applies (the return address - 1 for a caller, the exact PC after a
 // signal frame), where Go code begins (the first PC without unwind
-// information: runtime.asmcgocall), and not stopping where libunwind would
-// on AArch64: it ends a walk whenever the caller's X29 is 0, which it
-// takes for the end of the frame-record chain, though code built without
-// frame pointers may leave any value there.
+// information: runtime.asmcgocall), and not stopping where newer libunwind
+// releases would on AArch64 (Debian 12's 1.6.2 does not): they end a walk
+// whenever the caller's X29 is 0, which they take for the end of the
+// frame-record chain, though code built without frame pointers may leave
+// any value there (TestCrash/arm64-caller-x29-zero).
 //
 // libunwind parses the CFI anew at every frame (about 2.5 µs a frame on
 // x86-64; the rule cache of unwinder.c is what makes x86-64 faster). Its
@@ -327,9 +328,10 @@ static enum step_result step(struct walk *w, uintptr_t regs[CGOSYM_NUM_REGS], ui
 	unw_word_t ip;
 	if (ret == 0) {
 		// libunwind ends the walk when the return address is undefined
-		// (the thread's outermost frame), but also whenever the caller's
-		// X29 is 0. In the second case the return address was found: the
-		// caller's X30, just written by its call, holds it.
+		// (the thread's outermost frame), and releases after 1.6.2 also
+		// whenever the caller's X29 is 0. In the second case the return
+		// address was found: the caller's X30, just written by its call,
+		// holds it.
 		unw_word_t fp, lr;
 		if (*signal_frame || unw_get_reg(&cursor, UNW_AARCH64_X29, &fp) < 0 || fp != 0 ||
 		    unw_get_reg(&cursor, UNW_AARCH64_X30, &lr) < 0 || lr == 0 ||
