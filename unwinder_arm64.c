@@ -147,7 +147,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	struct walk *w = arg;
 	struct dl_find_object dlfo;
 	w->no_info = 1;
-	if (_dl_find_object((void *)ip, &dlfo) != 0 || dlfo.dlfo_eh_frame == NULL) {
+	if (cgosym_find_object((uintptr_t)ip, &dlfo) != 0 || dlfo.dlfo_eh_frame == NULL) {
 		return -UNW_ENOINFO;
 	}
 	uintptr_t hdr = (uintptr_t)dlfo.dlfo_eh_frame;
@@ -263,13 +263,13 @@ static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t
 // [signal] Whether pc is in some loaded object (else no code is there).
 static int in_any_module(uintptr_t pc) {
 	struct dl_find_object dlfo;
-	return _dl_find_object((void *)pc, &dlfo) == 0;
+	return cgosym_find_object(pc, &dlfo) == 0;
 }
 
 // [signal] Whether pc is in the main executable, where Go's code lives too.
 static int in_main_executable(uintptr_t pc) {
 	struct dl_find_object dlfo;
-	if (_dl_find_object((void *)pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
+	if (cgosym_find_object(pc, &dlfo) != 0 || dlfo.dlfo_link_map == NULL) {
 		return 0;
 	}
 	return dlfo.dlfo_link_map->l_name == NULL || dlfo.dlfo_link_map->l_name[0] == '\0';
