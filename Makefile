@@ -13,6 +13,12 @@ C_SOURCES := $(wildcard *.c)
 # The files with code of their own under -tags cgosymbolizer_static.
 STATIC_C_SOURCES := $(shell grep -l CGOSYMBOLIZER_STATIC $(C_SOURCES))
 C_FLAGS   := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra
+# Per-architecture C files (their //go:build lines say the same): the rest
+# builds for both.
+AMD64_ONLY_C := unwinder.c unwind_rules.c $(wildcard *_amd64.c)
+ARM64_ONLY_C := $(wildcard *_arm64.c)
+AMD64_C      := $(filter-out $(ARM64_ONLY_C),$(C_SOURCES))
+ARM64_C      := $(filter-out $(AMD64_ONLY_C),$(C_SOURCES))
 
 # The packages the library needs to build, and the lint tools.
 BUILD_PACKAGES := gcc g++ libc6-dev libunwind-dev libdw-dev util-linux
@@ -27,8 +33,12 @@ LINT_PACKAGES  := cppcheck clang-tidy
 ENGINE_TEST_PACKAGES := binutils elfutils dwz python3 debuginfod
 VALGRIND_PACKAGES    := valgrind
 FUZZ_PACKAGES        := clang-14 libclang-rt-14-dev
+# make test-arm64: Debian's aarch64 cross toolchain, the arm64 -dev packages
+# and runtime libraries (multiarch), and qemu-user.
+ARM64_PACKAGES := gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev:arm64 \
+	libunwind-dev:arm64 libdw-dev:arm64 libstdc++6:arm64 qemu-user-static
 
-.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-newest test-go-matrix size-static
+.PHONY: help deps lint-deps demo test go-test test-ubsan test-asan bench soak lint test-go-oldest test-go-newest test-go-matrix size-static arm64-deps test-arm64 lint-arm64
 
 help:
 	@echo "make demo            build and run testdata/demo: C frames in debug.Stack and in a crash dump"
@@ -44,6 +54,8 @@ help:
 	@echo "make fuzz            libFuzzer on the engine's ELF/DWARF reading for FUZZ_SECONDS (default 300)"
 	@echo "make size-static     bytes of testdata/demo: static and dynamic, with and without the package"
 	@echo "make lint            go vet, gcc -Wall -Wextra -Werror, cppcheck and clang-tidy on the C files"
+	@echo "make test-arm64      the tests with linux/arm64 programs (cross-built) run under qemu-user"
+	@echo "make lint-arm64      make lint's checks of the C files as built for linux/arm64"
 	@echo "make deps            install (as root) or name the Debian packages the build needs"
 
 # $(call require-packages,PACKAGES): installs the missing Debian packages when
@@ -148,15 +160,52 @@ SOAK_SECONDS ?= 300
 soak: deps
 	CGOSYMBOLIZER_SOAK_SECONDS=$(SOAK_SECONDS) $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 60m .
 
+CPPCHECK := cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+	--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB -D__linux__ -D_GNU_SOURCE -I .
+
 lint: lint-deps
 	$(GO) vet ./...
-	for f in $(C_SOURCES); do gcc -fsyntax-only -Werror $(C_FLAGS) $$f || exit 1; done
-	for f in $(C_SOURCES); do gcc -fsyntax-only -Werror $(C_FLAGS) -DCGOSYMBOLIZER_STATIC $$f || exit 1; done
-	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB \
-		-D__x86_64__ -D__linux__ -D_GNU_SOURCE -I . $(C_SOURCES)
-	clang-tidy --quiet $(C_SOURCES) -- $(C_FLAGS) -I .
+	for f in $(AMD64_C); do gcc -fsyntax-only -Werror $(C_FLAGS) $$f || exit 1; done
+	for f in $(AMD64_C); do gcc -fsyntax-only -Werror $(C_FLAGS) -DCGOSYMBOLIZER_STATIC $$f || exit 1; done
+	$(CPPCHECK) -D__x86_64__ $(AMD64_C)
+	clang-tidy --quiet $(AMD64_C) -- $(C_FLAGS) -I .
 	clang-tidy --quiet $(STATIC_C_SOURCES) -- $(C_FLAGS) -DCGOSYMBOLIZER_STATIC -I .
+
+# The same checks of the files built for linux/arm64, with the cross
+# compiler and the arm64 headers (multiarch) that make test-arm64 installs.
+lint-arm64: lint-deps arm64-deps
+	CGO_ENABLED=1 GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) vet .
+	for f in $(ARM64_C); do aarch64-linux-gnu-gcc -fsyntax-only -Werror $(C_FLAGS) $$f || exit 1; done
+	$(CPPCHECK) -D__aarch64__ $(ARM64_C)
+	clang-tidy --quiet $(ARM64_C) -- --target=aarch64-linux-gnu $(C_FLAGS) -I .
+
+# linux/arm64 (shared/notes/portability.md): the test programs are built
+# with Debian's aarch64 cross toolchain against the arm64 -dev packages and
+# run under qemu-aarch64-static, without -L (the libraries come from the
+# multiarch tree). Every test runs; those that cannot work under emulation
+# skip themselves and say why (go test -v prints the reasons; the summary
+# lists them). Adding the arm64 architecture to dpkg needs root, like the
+# packages.
+arm64-deps: deps
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "dpkg --add-architecture arm64"; dpkg --add-architecture arm64 && apt-get update; \
+		else \
+			echo "The arm64 packages need dpkg's arm64 architecture. Add it with:"; \
+			echo "  sudo dpkg --add-architecture arm64"; exit 1; \
+		fi; }
+	$(call require-packages,$(ARM64_PACKAGES))
+
+test-arm64: arm64-deps
+	CGO_ENABLED=1 GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) vet .
+	cd testdata/demo && CGO_ENABLED=1 GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) build -o bin/demo-arm64 .
+	@mkdir -p testdata/bin
+	@echo "CGOSYMBOLIZER_TEST_GOARCH=arm64 $(GO) test -count=1 -timeout 30m -v .  (whole log: testdata/bin/test-arm64.log)"
+	@CGOSYMBOLIZER_TEST_GOARCH=arm64 $(GO) test -count=1 -timeout 30m -v . >testdata/bin/test-arm64.log 2>&1; \
+		status=$$?; \
+		grep -E '^(--- |ok |FAIL|PASS)|^ +--- (SKIP|FAIL)|under qemu-user \(make test-arm64\)' testdata/bin/test-arm64.log; \
+		[ $$status = 0 ] || tail -n 200 testdata/bin/test-arm64.log; \
+		exit $$status
 
 # The DWARF engine in C (testdata/dwarf_harness/sanitize.sh): under
 # ThreadSanitizer, 8 threads on one engine and lookups while libraries and

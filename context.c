@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // context.c — the context callback of runtime.SetCgoTraceback.
 //
@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bind_now.h"
 #include "internal.h"
@@ -74,54 +75,20 @@ static struct snapshots *thread_snapshots(void) {
 	return t;
 }
 
-// The registers the assembly entry saves, in this order, for record().
-struct entry_registers {
-	uintptr_t rbx, rbp, r12, r13, r14, r15;
-	uintptr_t return_address;
-	uintptr_t caller_sp; // the stack pointer after the return
-};
-
-void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct entry_registers *regs)
+void cgosym_context_record(struct cgosymbolizer_context_arg *arg,
+			   const struct cgosym_entry_registers *regs)
 	__attribute__((visibility("hidden")));
 void cgosym_context_release(struct cgosymbolizer_context_arg *arg)
 	__attribute__((visibility("hidden")));
 
-// [normal] The entry point, called by the runtime's C glue on every C->Go
-// call and return. C cannot promise that the callee-saved
-// registers still hold the caller's values by the time its first statement
-// runs, so the record path saves them before any compiled code.
-__asm__(
-	".text\n"
-	".globl cgosymbolizer_context\n"
-	".type cgosymbolizer_context, @function\n"
-	".p2align 4\n"
-	"cgosymbolizer_context:\n"
-	".cfi_startproc\n"
-	"	endbr64\n"
-	"	cmpq $0, (%rdi)\n"
-	"	jne cgosym_context_release\n"
-	"	subq $72, %rsp\n"
-	".cfi_adjust_cfa_offset 72\n"
-	"	movq %rbx, 0(%rsp)\n"
-	"	movq %rbp, 8(%rsp)\n"
-	"	movq %r12, 16(%rsp)\n"
-	"	movq %r13, 24(%rsp)\n"
-	"	movq %r14, 32(%rsp)\n"
-	"	movq %r15, 40(%rsp)\n"
-	"	movq 72(%rsp), %rax\n"
-	"	movq %rax, 48(%rsp)\n"
-	"	leaq 80(%rsp), %rax\n"
-	"	movq %rax, 56(%rsp)\n"
-	"	movq %rsp, %rsi\n"
-	"	call cgosym_context_record\n"
-	"	addq $72, %rsp\n"
-	".cfi_adjust_cfa_offset -72\n"
-	"	ret\n"
-	".cfi_endproc\n"
-	".size cgosymbolizer_context, .-cgosymbolizer_context\n");
+// The entry point, cgosymbolizer_context, is assembly (context_<arch>.c):
+// C cannot promise that the callee-saved registers still hold the caller's
+// values by the time its first statement runs, so the record path saves
+// them before any compiled code and calls cgosym_context_record.
 
 // [normal] (C code calling Go)
-void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct entry_registers *regs) {
+void cgosym_context_record(struct cgosymbolizer_context_arg *arg,
+			   const struct cgosym_entry_registers *regs) {
 	int saved_errno = errno;
 	struct snapshots *t = thread_snapshots();
 	if (t == NULL) {
@@ -132,7 +99,7 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 	// A Go panic that unwinds through a callback and is recovered further
 	// up skips the release. Slots recorded at or below the current stack
 	// pointer belong to such dead callbacks: free them.
-	while (t->depth > 0 && t->slot[t->depth - 1].rsp <= regs->caller_sp) {
+	while (t->depth > 0 && t->slot[t->depth - 1].sp <= regs->caller_sp) {
 		t->depth--;
 	}
 	if (t->depth >= MAX_NESTED_CALLBACKS) {
@@ -152,14 +119,9 @@ void cgosym_context_record(struct cgosymbolizer_context_arg *arg, const struct e
 		}
 	}
 	struct cgosym_snapshot *s = &t->slot[t->depth++];
-	s->rip = regs->return_address;
-	s->rsp = regs->caller_sp;
-	s->rbx = regs->rbx;
-	s->rbp = regs->rbp;
-	s->r12 = regs->r12;
-	s->r13 = regs->r13;
-	s->r14 = regs->r14;
-	s->r15 = regs->r15;
+	s->pc = regs->return_address;
+	s->sp = regs->caller_sp;
+	memcpy(s->callee_saved, regs->callee_saved, sizeof s->callee_saved);
 	// Live stack: the caller's frame and the frames above it.
 	cgosym_copy_unchecked(s->stack, (const void *)regs->caller_sp, sizeof s->stack);
 	arg->context = (uintptr_t)s;

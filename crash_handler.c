@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // crash_handler.c — crashes the Go runtime does not report.
 //
@@ -496,7 +496,7 @@ static void report(int sig, const siginfo_t *info, const ucontext_t *uc, const u
 	long tid = syscall(SYS_gettid);
 	put(signal_title(sig));
 	put("\nPC=");
-	put_hex((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+	put_hex(cgosym_pc_from_ucontext(uc));
 	put(" sigcode=");
 	put_dec(info->si_code);
 	put(" addr=");

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // crash_helper.c — symbolizing while the process dies.
 //
@@ -143,10 +143,21 @@ static char module_name[NAME_MAX_LEN];
 
 // execve's arguments, built at crash time before vfork.
 static char helper_argv0[] = "cgosymbolizer-crash-helper";
-static char *helper_argv[] = {helper_argv0, NULL};
+static char *helper_argv[] = {helper_argv0, NULL, NULL};
 static char *helper_envp[ENV_MAX + 2];
 static char helper_marker[HELPER_MARKER_LEN + 48];
-static char helper_exe[] = "/proc/self/exe";
+static char helper_self_exe[] = "/proc/self/exe";
+static char *helper_exe = helper_self_exe;
+
+// Under user-mode emulation (qemu-aarch64 ./prog on an x86-64 host, with
+// no binfmt_misc entry), the kernel cannot execute the program itself, and
+// /proc/self/exe there names the emulator: CGOSYMBOLIZER_CRASH_HELPER_
+// INTERPRETER names the emulator to run the helper with, and the program's
+// own path (which the emulator reports for /proc/self/exe) is its argument.
+// Set once by cgosym_crash_init.
+#define INTERPRETER_VAR "CGOSYMBOLIZER_CRASH_HELPER_INTERPRETER"
+static char interpreter[4096];
+static char interpreted_exe[4096];
 static int socket_pair[2];
 
 // [signal]
@@ -375,7 +386,7 @@ static void build_environment(int fd, pid_t parent) {
 	helper_envp[n] = NULL;
 }
 
-#ifdef CGOSYM_ASAN_BUILD
+#if defined(CGOSYM_ASAN_BUILD) && defined(__x86_64__)
 // Under AddressSanitizer, vfork is ASan's, and it unpoisons the caller's
 // stack from the thread's stack bottom up to the caller's stack pointer.
 // We call it on Go's signal stack, which lies below that bottom: the range
@@ -737,6 +748,18 @@ void cgosym_crash_init(void) {
 	if (_dl_find_object((void *)&cgosym_crash_init, &dlfo) != 0 || dlfo.dlfo_link_map == NULL ||
 	    dlfo.dlfo_link_map->l_name == NULL || dlfo.dlfo_link_map->l_name[0] != '\0') {
 		return;
+	}
+	const char *interp = getenv(INTERPRETER_VAR);
+	if (interp != NULL && interp[0] == '/' && strlen(interp) < sizeof interpreter) {
+		ssize_t len = readlink("/proc/self/exe", interpreted_exe, sizeof interpreted_exe - 1);
+		if (len <= 0 || (size_t)len >= sizeof interpreted_exe - 1) {
+			return;
+		}
+		interpreted_exe[len] = '\0';
+		memcpy(interpreter, interp, strlen(interp) + 1);
+		helper_exe = interpreter;
+		helper_argv[0] = interpreter;
+		helper_argv[1] = interpreted_exe;
 	}
 	helper_enabled = 1;
 }

@@ -18,6 +18,7 @@ import (
 // with the answers or fallbacks it expects.
 func TestCrashHelperHarness(t *testing.T) {
 	t.Parallel()
+	skipUnderEmulation(t, "a C harness built and run on the host, for the host's architecture: make test runs it")
 	requireToolchain(t)
 	cmd := exec.Command("sh", "testdata/crash_helper_harness/run.sh")
 	if asanBuild {

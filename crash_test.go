@@ -12,6 +12,7 @@ package cgosymbolizer_test
 // runtime's real output.
 
 import (
+	"debug/elf"
 	"io"
 	"os"
 	"os/exec"
@@ -94,17 +95,35 @@ func checkNoGoPCsInCFrames(t testing.TB, bin string, frames []frame, output stri
 	}
 }
 
+// elfSymbol is the address of symbol name in the executable bin (link-time,
+// which is run-time for Go's default non-PIE executables).
+func elfSymbol(t *testing.T, bin, name string) uint64 {
+	t.Helper()
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatalf("%s: %v", bin, err)
+	}
+	for _, s := range syms {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	t.Fatalf("%s: no symbol %s", bin, name)
+	return 0
+}
+
 // compileSharedLib compiles one C file into a shared library in a fresh
 // temporary directory with cgo's C compiler and default flags, and returns
 // the library's path.
 func compileSharedLib(t *testing.T, src, name string) string {
 	t.Helper()
 	requireToolchain(t)
-	out, err := exec.Command("go", "env", "CC").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc := strings.Fields(string(out))
+	cc := cgoCC(t)
 	absSrc, err := filepath.Abs(src)
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +145,8 @@ type crashCase struct {
 	frames func(t *testing.T) []frame  // the C frames, innermost first, then cgoTail
 	inline [][2]int                    // pairs of frames (indices into frames) that must share a PC: one is inlined into the other
 	noASan string                      // why the case cannot run under make test-asan ("" when it can)
+	arm64  string                      // non-empty: an AArch64 case (make test-arm64 only), and why
+	exact  map[int]string              // frame index -> the ELF symbol whose address is that frame's exact PC
 }
 
 func crashCases() []crashCase {
@@ -174,6 +195,45 @@ func crashCases() []crashCase {
 				return append([]frame{
 					{Func: "noeh_crash", File: "noeh.c", Line: lineOf(t, "noeh", "noeh.c", "MARK:crash_fault")},
 				}, cgoTail(t, "noeh", "noeh_top", "MARK:main_calls_top")...)
+			},
+		},
+		{
+			// A crash in a C signal handler: the walk goes out of the
+			// handler through the signal trampoline (glibc's __restore_rt
+			// on x86-64; on AArch64 the vDSO's, or qemu-user's own page,
+			// unnamed) into the frame the signal interrupted, at its exact
+			// PC (right after the system call instruction, not a return
+			// address - 1), and on to its callers.
+			name:   "signal-handler",
+			prog:   "sigframe",
+			signal: "SIGSEGV: segmentation violation",
+			frames: func(t *testing.T) []frame {
+				return append([]frame{
+					{Func: "sigframe_crash", File: "sigframe.c", Line: lineOf(t, "sigframe", "sigframe.c", "MARK:crash_fault")},
+					{Func: "sigframe_handler", File: "sigframe.c", Line: lineOf(t, "sigframe", "sigframe.c", "MARK:handler_calls_crash")},
+					{Func: "*"}, // the trampoline
+					{Func: "sigframe_interrupted", File: "sigframe.c"},
+					{Func: "sigframe_entry", File: "sigframe.c", Line: lineOf(t, "sigframe", "sigframe.c", "MARK:entry_calls_interrupted")},
+				}, cgoTail(t, "sigframe", "sigframe_entry", "MARK:main_calls_entry")...)
+			},
+			exact: map[int]string{3: "sigframe_after_syscall"},
+		},
+		{
+			// A caller whose X29 (AArch64's frame pointer) is 0, with
+			// correct unwind information: the walk goes on through it.
+			// Code built without frame pointers may leave 0 there;
+			// libunwind releases after Debian 12's 1.6.2 end a walk at
+			// X29 == 0, which unwinder_arm64.c works around.
+			name:   "arm64-caller-x29-zero",
+			prog:   "fpzero",
+			signal: "SIGSEGV: segmentation violation",
+			arm64:  "X29 is AArch64's frame pointer",
+			frames: func(t *testing.T) []frame {
+				return append([]frame{
+					{Func: "fpzero_crash", File: "fpzero.c", Line: lineOf(t, "fpzero", "fpzero.c", "MARK:crash_fault")},
+					{Func: "fpzero_call", File: "fpzero_arm64.S", Line: lineOf(t, "fpzero", "fpzero_arm64.S", "MARK:call_calls_fn")},
+					{Func: "fpzero_entry", File: "fpzero.c", Line: lineOf(t, "fpzero", "fpzero.c", "MARK:entry_calls_call")},
+				}, cgoTail(t, "fpzero", "fpzero_entry", "MARK:main_calls_entry")...)
 			},
 		},
 		{
@@ -260,6 +320,9 @@ func TestCrash(t *testing.T) {
 			if tc.noASan != "" {
 				skipUnderASan(t, tc.noASan)
 			}
+			if tc.arm64 != "" && !emulated() {
+				t.Skip("linux/arm64 only (make test-arm64): " + tc.arm64)
+			}
 			bin := buildProgram(t, progsDir, "./"+tc.prog)
 			var args []string
 			if tc.args != nil {
@@ -285,6 +348,13 @@ func TestCrash(t *testing.T) {
 						a, b := frames[at+p[0]], frames[at+p[1]]
 						if a.PC != b.PC {
 							t.Errorf("%v and %v must share one PC (an inlined frame and its caller)\n%v", a, b, r)
+						}
+					}
+				}
+				if at := indexFrames(frames, want); at >= 0 {
+					for i, sym := range tc.exact {
+						if got, want := uint64(frames[at+i].PC), elfSymbol(t, bin, sym); got != want {
+							t.Errorf("%v: want pc %#x (%s), the exact PC\n%v", frames[at+i], want, sym, r)
 						}
 					}
 				}

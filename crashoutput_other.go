@@ -1,4 +1,4 @@
-//go:build !(linux && cgo && amd64) && go1.23
+//go:build !(linux && cgo && (amd64 || arm64)) && go1.23
 
 package cgosymbolizer
 

@@ -41,6 +41,6 @@
 // binary's debug information found locally or on a debuginfod server;
 // FileSymbolizer is its engine, for other tools.
 //
-// On platforms it does not support (anything but linux/amd64 with cgo) the
-// package builds and does nothing.
+// On platforms it does not support (anything but linux/amd64 and
+// linux/arm64 with cgo) the package builds and does nothing.
 package cgosymbolizer

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // dwarf.c — the libdw engine's entry points (internal.h): opening an
 // address space, the module table, and a per-PC cache in front of

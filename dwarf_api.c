@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // dwarf_api.c — loads libdw and libelf on first use (see dwarf_api.h), or,
 // with -tags cgosymbolizer_static, points the table at the linked ones.

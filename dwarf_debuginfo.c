@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // dwarf_debuginfo.c — finding a module's separate debug files, from local
 // directories only: the build-id tree, then .gnu_debuglink next to the

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // dwarf_files.c — finding the ELF file actually mapped, not whatever now
 // sits at its path: /proc/PID/maps, /proc/PID/map_files, /proc/PID/exe,

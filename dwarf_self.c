@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // dwarf_self.c — the modules of this process, from dl_iterate_phdr, kept
 // in step with dlopen and dlclose.

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // dwarf_symbols.c — names: the never-freed string arena every returned
 // name and file lives in, C++ demangling, ELF symbol tables for PCs no

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // find_object.c — glibc's _dl_find_object, and, in a static program linked
 // without an .eh_frame_hdr, a search table built for the program instead.

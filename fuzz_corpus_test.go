@@ -20,6 +20,7 @@ import (
 // `make fuzz`; this needs only gcc with libasan and libubsan.
 func TestFuzzCorpus(t *testing.T) {
 	t.Parallel()
+	skipUnderEmulation(t, "a C harness built and run on the host, for the host's architecture: make test runs it")
 	requireSanitizingGCC(t)
 	out, err := exec.Command("sh", "testdata/fuzz/replay.sh").CombinedOutput()
 	if err != nil {
@@ -56,6 +57,7 @@ func TestFuzzCorpus(t *testing.T) {
 // eu-addr2line and llvm-symbolizer, those installed.
 func TestDwarfHarness(t *testing.T) {
 	t.Parallel()
+	skipUnderEmulation(t, "a C harness built and run on the host, for the host's architecture: make test runs it")
 	for _, tool := range []string{"gcc", "g++", "python3", "objcopy", "strip", "readelf", "nm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not found (make deps installs what the harness needs)", tool)

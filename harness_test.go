@@ -98,9 +98,72 @@ func withoutLeakCheck(env []string) []string {
 	return append(env[:len(env):len(env)], "ASAN_OPTIONS="+os.Getenv("ASAN_OPTIONS")+":detect_leaks=0")
 }
 
+// testGOARCH is CGOSYMBOLIZER_TEST_GOARCH: "" builds test programs for the
+// machine the tests run on; "arm64" (make test-arm64) cross-builds them with
+// Debian's aarch64 toolchain and runs them under qemu-user.
+var testGOARCH = os.Getenv("CGOSYMBOLIZER_TEST_GOARCH")
+
+// Under CGOSYMBOLIZER_TEST_GOARCH=arm64: the cross compilers and the
+// emulator. qemu runs without -L: the loader and the libraries come from
+// Debian's multiarch tree (/lib/aarch64-linux-gnu); with the cross
+// toolchain's sysroot instead, cgo programs hang at start-up
+// (shared/notes/portability.md).
+const (
+	arm64CC   = "aarch64-linux-gnu-gcc"
+	arm64CXX  = "aarch64-linux-gnu-g++"
+	arm64QEMU = "qemu-aarch64-static"
+)
+
+// emulated reports whether test programs run under qemu-user.
+func emulated() bool { return testGOARCH == "arm64" }
+
+// skipUnderEmulation skips the test under make test-arm64; why says what
+// the test needs that cross-building or qemu-user cannot give it.
+func skipUnderEmulation(t testing.TB, why string) {
+	t.Helper()
+	if emulated() {
+		t.Skip("under qemu-user (make test-arm64): " + why)
+	}
+}
+
+// crossBuildEnv is what buildProgram adds to the go command's environment
+// for testGOARCH.
+func crossBuildEnv() []string {
+	if !emulated() {
+		return nil
+	}
+	return []string{"GOARCH=arm64", "CGO_ENABLED=1", "CC=" + arm64CC, "CXX=" + arm64CXX}
+}
+
+// cgoCC returns the C compiler (and its flags) cgo uses for test programs:
+// go env CC, or the cross compiler under CGOSYMBOLIZER_TEST_GOARCH.
+func cgoCC(t testing.TB) []string {
+	t.Helper()
+	if emulated() {
+		return []string{arm64CC}
+	}
+	out, err := exec.Command("go", "env", "CC").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Fields(string(out))
+}
+
+// objcopyTool is the objcopy for the test programs' binaries.
+func objcopyTool() string {
+	if emulated() {
+		return "aarch64-linux-gnu-objcopy"
+	}
+	return "objcopy"
+}
+
 // toolchainErr is why programs cannot be built here ("" when they can).
 var toolchainOnce sync.Once
 var toolchainErr string
+
+// crossErr is why CGOSYMBOLIZER_TEST_GOARCH cannot be honoured: a failure,
+// not a skip.
+var crossErr string
 
 // requireToolchain skips the test when there is no go command, cgo is
 // disabled, or the C compiler cgo would use is missing. Nothing else skips.
@@ -109,6 +172,21 @@ func requireToolchain(t testing.TB) {
 	toolchainOnce.Do(func() {
 		if _, err := exec.LookPath("go"); err != nil {
 			toolchainErr = "no go command in PATH"
+			return
+		}
+		switch testGOARCH {
+		case "":
+		case "arm64":
+			// make test-arm64 installs these: missing, they are an error.
+			for _, tool := range []string{arm64CC, arm64QEMU} {
+				if _, err := exec.LookPath(tool); err != nil {
+					crossErr = fmt.Sprintf("CGOSYMBOLIZER_TEST_GOARCH=arm64 needs %s (make test-arm64 installs it): %v", tool, err)
+					return
+				}
+			}
+			return
+		default:
+			crossErr = fmt.Sprintf("CGOSYMBOLIZER_TEST_GOARCH=%q: only arm64 is supported", testGOARCH)
 			return
 		}
 		out, err := exec.Command("go", "env", "CGO_ENABLED", "CC").Output()
@@ -130,6 +208,9 @@ func requireToolchain(t testing.TB) {
 			toolchainErr = fmt.Sprintf("C compiler %q not found", cc[0])
 		}
 	})
+	if crossErr != "" {
+		t.Fatal(crossErr)
+	}
 	if toolchainErr != "" {
 		t.Skip("cannot build cgo programs: " + toolchainErr)
 	}
@@ -158,6 +239,7 @@ func buildProgram(t testing.TB, moduleDir, pkg string, extraEnv ...string) strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	extraEnv = append(crossBuildEnv(), extraEnv...)
 	key := absDir + "\x00" + pkg + "\x00" + strings.Join(extraEnv, "\x00")
 	v, _ := builds.LoadOrStore(key, &buildResult{})
 	b := v.(*buildResult)
@@ -252,6 +334,16 @@ type process struct {
 func startProgram(t testing.TB, bin string, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
+	if emulated() {
+		qemu, err := exec.LookPath(arm64QEMU)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd = exec.Command(qemu, append([]string{bin}, args...)...)
+		// The crash helper is the program itself, which the kernel cannot
+		// execute here: the package runs it under the emulator.
+		env = append([]string{"CGOSYMBOLIZER_CRASH_HELPER_INTERPRETER=" + qemu}, env...)
+	}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "GOTRACEBACK=") || strings.HasPrefix(kv, "CGOSYMBOLIZER=") || strings.HasPrefix(kv, "CGOSYMBOLIZER_CRASH_HANDLER=") {
 			continue
@@ -310,7 +402,7 @@ func (p *process) Wait() result {
 	r := result{
 		ExitCode: p.cmd.ProcessState.ExitCode(),
 		Stdout:   p.stdout.String(),
-		Stderr:   p.stderr.String(),
+		Stderr:   withoutEmulatorNotes(p.stderr.String()),
 		Elapsed:  time.Since(p.start),
 	}
 	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -325,6 +417,23 @@ func (p *process) Wait() result {
 			p.cmd.Path, p.cmd.Args[1:], p.timeout, r)
 	}
 	return r
+}
+
+// withoutEmulatorNotes removes what qemu-user adds to a program's stderr
+// when a signal kills it ("qemu: uncaught target signal 11 (Segmentation
+// fault) - core dumped"): the program printed none of it.
+func withoutEmulatorNotes(stderr string) string {
+	if !emulated() {
+		return stderr
+	}
+	lines := strings.SplitAfter(stderr, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "qemu: uncaught target signal ") {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "")
 }
 
 // runProgram runs bin like startProgram and waits for it (see Wait).

@@ -181,7 +181,7 @@ func TestHostileFiles(t *testing.T) {
 			prepare: func(t *testing.T, lib, debug string) {
 				other := compileVictim(t, src, "-O1", "-DOTHER_BUILD=1")
 				replace(t, debug, func() error {
-					return exec.Command("objcopy", "--only-keep-debug", other, debug).Run()
+					return exec.Command(objcopyTool(), "--only-keep-debug", other, debug).Run()
 				})
 			},
 			steps: "capture print=1",
@@ -218,7 +218,7 @@ func TestHostileFiles(t *testing.T) {
 					{"--only-keep-debug", lib, debug},
 					{"--strip-all", "--add-gnu-debuglink=" + debug, lib},
 				} {
-					if out, err := exec.Command("objcopy", args...).CombinedOutput(); err != nil {
+					if out, err := exec.Command(objcopyTool(), args...).CombinedOutput(); err != nil {
 						t.Fatalf("objcopy %q: %v\n%s", args, err, out)
 					}
 				}
@@ -232,6 +232,15 @@ func TestHostileFiles(t *testing.T) {
 			}
 			expand := strings.NewReplacer("LIB:HALF", lib+":"+strconv.FormatInt(st.Size()/2, 10), "LIB", lib, "DEBUG", debug)
 			args := append([]string{lib}, strings.Fields(expand.Replace(tt.steps))...)
+			if strings.Contains(tt.steps, "truncate=LIB") {
+				// The unwinder reads the library's mapped unwind table,
+				// each page checked first by a system call that the
+				// kernel fails with EFAULT past the file's end. qemu-user
+				// answers it from its own page table (mapped: readable),
+				// and the read then faults inside qemu, which aborts
+				// ("assertion failed: (cpu == current_cpu)").
+				skipUnderEmulation(t, "qemu-user cannot tell a mapping past a truncated file's end from readable memory")
+			}
 			env := tt.env
 			if strings.Contains(tt.steps, "truncate=LIB") {
 				// LeakSanitizer's scan at exit (make test-asan) reads the
@@ -291,7 +300,8 @@ func TestHostileFiles(t *testing.T) {
 // directory (each case damages its own copy).
 func compileVictim(t *testing.T, src string, flags ...string) string {
 	t.Helper()
-	cc := strings.Fields(goEnv(t, "CC"))
+	requireToolchain(t)
+	cc := cgoCC(t)
 	absSrc, err := filepath.Abs(src)
 	if err != nil {
 		t.Fatal(err)

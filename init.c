@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // init.c — one-time set-up, in normal code, before any callback can run.
 

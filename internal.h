@@ -110,6 +110,7 @@ int cgosym_in_signal_handler(void);
 
 /* ---- Unwinding (unwinder.c, context.c). ---- */
 
+#if defined(__x86_64__)
 /* Registers to start a walk from, numbered as DWARF numbers them on x86-64
  * (RAX=0 ... R15=15, RIP=16). */
 #define CGOSYM_NUM_REGS 17
@@ -118,6 +119,26 @@ int cgosym_in_signal_handler(void);
 #define CGOSYM_REG_RSP 7
 #define CGOSYM_REG_R12 12
 #define CGOSYM_REG_RIP 16
+#define CGOSYM_REG_SP CGOSYM_REG_RSP
+#define CGOSYM_REG_PC CGOSYM_REG_RIP
+/* The callee-saved registers the context callback records: RBX, RBP,
+ * R12-R15. */
+#define CGOSYM_NUM_CALLEE_SAVED 6
+#elif defined(__aarch64__)
+/* Registers to start a walk from, numbered as DWARF (and libunwind-aarch64)
+ * number them on AArch64: X0=0 ... X30=30 (X29 the frame pointer, X30 the
+ * link register), SP=31, PC=32. */
+#define CGOSYM_NUM_REGS 33
+#define CGOSYM_REG_X19 19
+#define CGOSYM_REG_FP 29
+#define CGOSYM_REG_LR 30
+#define CGOSYM_REG_SP 31
+#define CGOSYM_REG_PC 32
+/* The callee-saved registers the context callback records: X19-X29. */
+#define CGOSYM_NUM_CALLEE_SAVED 11
+#else
+#error "cgosymbolizer: unsupported architecture"
+#endif
 
 /* Defined when this file is compiled with AddressSanitizer (go build -asan). */
 #if defined(__SANITIZE_ADDRESS__) /* GCC; Clang before 17 says it another way */
@@ -193,9 +214,10 @@ int cgosym_context_init(void);
 /* The snapshot the context callback takes; the context value the runtime
  * hands back to the traceback callback is a pointer to one. */
 struct cgosym_snapshot {
-	uintptr_t rip; /* the return address into the context function's caller */
-	uintptr_t rsp; /* the stack pointer after that return */
-	uintptr_t rbx, rbp, r12, r13, r14, r15;
+	uintptr_t pc; /* the return address into the context function's caller */
+	uintptr_t sp; /* the stack pointer after that return */
+	/* x86-64: RBX, RBP, R12-R15; AArch64: X19-X29. */
+	uintptr_t callee_saved[CGOSYM_NUM_CALLEE_SAVED];
 	unsigned char stack[CGOSYM_SNAPSHOT_STACK];
 };
 
@@ -214,6 +236,21 @@ const char *cgosym_find_object_init(void);
  * pc is in no object. Lock-free; used instead of _dl_find_object wherever
  * dlfo_eh_frame matters (the unwinder, init's check for unwind tables). */
 int cgosym_find_object(uintptr_t pc, struct dl_find_object *out);
+
+/* The registers the context callback's assembly entry (context_<arch>.c)
+ * saves before any compiled code runs, in this order. */
+struct cgosym_entry_registers {
+	uintptr_t callee_saved[CGOSYM_NUM_CALLEE_SAVED];
+	uintptr_t return_address;
+	uintptr_t caller_sp; /* the stack pointer after the return */
+};
+
+/* [signal] Sets the registers a walk from snapshot s starts with
+ * (context_<arch>.c); the others are left as they are. */
+void cgosym_regs_from_snapshot(const struct cgosym_snapshot *s, uintptr_t regs[CGOSYM_NUM_REGS]);
+
+/* [signal] The PC of a signal's ucontext_t. */
+uintptr_t cgosym_pc_from_ucontext(const void *ucontext);
 
 /* ---- Safe memory access (memory.c). ---- */
 

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // memory.c — reading memory that may not be there, from a signal handler.
 //

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 package cgosymbolizer
 
@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"unsafe"
 )
@@ -175,6 +176,16 @@ func (s *FileSymbolizer) file(path string) *symFile {
 	return f
 }
 
+// nativeMachine is the ELF machine of the files FileSymbolizer reads: this
+// program's own.
+var nativeMachine = map[string]struct {
+	machine elf.Machine
+	name    string
+}{
+	"amd64": {elf.EM_X86_64, "x86-64"},
+	"arm64": {elf.EM_AARCH64, "AArch64"},
+}[runtime.GOARCH]
+
 // readLoads reads the file's PT_LOAD segments and returns the span of
 // addresses they take.
 func (f *symFile) readLoads(path string) (lo, hi uint64, err error) {
@@ -188,8 +199,8 @@ func (f *symFile) readLoads(path string) (lo, hi uint64, err error) {
 		return 0, 0, fmt.Errorf("cgosymbolizer: %s: %w", path, err)
 	}
 	defer e.Close()
-	if e.Class != elf.ELFCLASS64 || e.Machine != elf.EM_X86_64 {
-		return 0, 0, fmt.Errorf("cgosymbolizer: %s: not an x86-64 ELF file", path)
+	if e.Class != elf.ELFCLASS64 || e.Machine != nativeMachine.machine {
+		return 0, 0, fmt.Errorf("cgosymbolizer: %s: not an %s ELF file", path, nativeMachine.name)
 	}
 	lo = ^uint64(0)
 	for _, p := range e.Progs {

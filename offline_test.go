@@ -68,6 +68,7 @@ func fileOffsetOfLine(t *testing.T, bin, file string, line int) uint64 {
 // unstripped binary, and a stripped copy whose debug file is in a debug
 // directory; with inlined frames, innermost first.
 func TestFileSymbolizer(t *testing.T) {
+	skipUnderEmulation(t, "FileSymbolizer runs in this test process, on the host, and reads files of the host's architecture, not the arm64 test programs")
 	bin := buildProgram(t, progsDir, "./segv")
 	src := filepath.Join(progsDir, "segv", "segv.c")
 	off := fileOffsetOfLine(t, bin, "segv.c", sourceLine(t, src, "MARK:leaf_fault"))

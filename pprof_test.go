@@ -498,7 +498,16 @@ func TestPprofCPUProfile(t *testing.T) {
 				// at address-1.
 				// The ELF names of assembly-ABI wrappers carry a suffix.
 				want := strings.TrimSuffix(syms.lookup(l.Address-1), ".abi0")
-				if fn.Name != want {
+				// Except a leaf where the signal landed on a function's
+				// first instruction, unadjusted: rare on hardware, common
+				// under qemu-user, which delivers signals between
+				// translated blocks.
+				entry := strings.TrimSuffix(syms.lookup(l.Address), ".abi0")
+				// Functions the compiler generates for a defer statement
+				// (f.deferwrapN) are wrappers, which the runtime leaves out
+				// of stacks: their PCs are named after the call inside.
+				wrapper := strings.Contains(want, ".deferwrap")
+				if fn.Name != want && !wrapper && !(emulated() && fn.Name == entry) {
 					t.Errorf("location %#x is Go code of %s but is named %q (file %q)", l.Address, want, fn.Name, fn.File)
 				}
 			}

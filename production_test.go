@@ -38,7 +38,7 @@ var unnamedRE = regexp.MustCompile(`^(/.+)\+0x([0-9a-f]+)(?: \(BuildId: ([0-9a-f
 // objcopy runs objcopy with args, failing the test on error.
 func objcopy(t *testing.T, args ...string) {
 	t.Helper()
-	if out, err := exec.Command("objcopy", args...).CombinedOutput(); err != nil {
+	if out, err := exec.Command(objcopyTool(), args...).CombinedOutput(); err != nil {
 		t.Fatalf("objcopy %q: %v\n%s", args, err, out)
 	}
 }

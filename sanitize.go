@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64 && cgosymbolizer_ubsan
+//go:build linux && cgo && (amd64 || arm64) && cgosymbolizer_ubsan
 
 package cgosymbolizer
 

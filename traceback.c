@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // traceback.c — the traceback callback of runtime.SetCgoTraceback.
 //
@@ -32,15 +32,8 @@ void cgosymbolizer_traceback(void *varg) {
 		// "The context is valid and unchanging while that callback runs":
 		// the snapshot's slot is not reused before the callback returns.
 		const struct cgosym_snapshot *snap = (const struct cgosym_snapshot *)arg->context;
-		start.regs[CGOSYM_REG_RIP] = snap->rip;
-		start.regs[CGOSYM_REG_RSP] = snap->rsp;
-		start.regs[CGOSYM_REG_RBX] = snap->rbx;
-		start.regs[CGOSYM_REG_RBP] = snap->rbp;
-		start.regs[CGOSYM_REG_R12] = snap->r12;
-		start.regs[CGOSYM_REG_R12 + 1] = snap->r13;
-		start.regs[CGOSYM_REG_R12 + 2] = snap->r14;
-		start.regs[CGOSYM_REG_R12 + 3] = snap->r15;
-		start.copy_base = snap->rsp;
+		cgosym_regs_from_snapshot(snap, start.regs);
+		start.copy_base = snap->sp;
 		start.copy = snap->stack;
 		// The snapshot starts in the runtime's _cgo_wait_runtime_init_done,
 		// called by the C wrapper cgo generates for the exported Go

@@ -643,6 +643,12 @@ void cgosym_regs_from_ucontext(const void *ucontext, uintptr_t regs[CGOSYM_NUM_R
 	}
 }
 
+// [signal]
+uintptr_t cgosym_pc_from_ucontext(const void *ucontext) {
+	const ucontext_t *uc = ucontext;
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+}
+
 // [normal] A walk from here, so that everything libunwind and the dynamic
 // linker do lazily the first time happens now, not inside a signal handler.
 static void warm_up(void) {

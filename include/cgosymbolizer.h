@@ -19,7 +19,8 @@
  *
  * Every exported symbol starts with cgosymbolizer_ (public) or cgosym_
  * (private to the package's C files), so vendored copies cannot clash with
- * the program's own names. Link with -lunwind-x86_64 -ldw -lelf.
+ * the program's own names. Link with -lunwind-x86_64 (-lunwind-aarch64 on
+ * arm64) -ldw -lelf.
  */
 #ifndef CGOSYMBOLIZER_H
 #define CGOSYMBOLIZER_H

@@ -71,8 +71,16 @@ NOINLINE int deep_recurse(int depth) {
 	return r + depth;
 }
 
+// An illegal instruction: x86-64's __builtin_trap is ud2 (SIGILL); on
+// AArch64 it is brk (SIGTRAP), so UDF #0 there.
+#if defined(__aarch64__)
+#define ILLEGAL_INSTRUCTION() __asm__ volatile(".inst 0x00000000")
+#else
+#define ILLEGAL_INSTRUCTION() __builtin_trap()
+#endif
+
 NOINLINE void ill_leaf(void) {
-	__builtin_trap(); /* MARK:ill_trap */
+	ILLEGAL_INSTRUCTION(); /* MARK:ill_trap */
 }
 
 // Creates path with two pages of data, maps both, truncates the file to

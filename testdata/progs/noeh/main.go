@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 // Command noeh crashes in C below a frame that has no unwind information:
 // main -> noeh_top (C) -> noeh_trampoline (assembly, no CFI) -> noeh_crash

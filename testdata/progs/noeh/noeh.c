@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 #include <stddef.h>
 
@@ -11,7 +11,7 @@
 int *volatile noeh_target = NULL;
 volatile int noeh_sink;
 
-// Defined in trampoline_amd64.S: calls fn() on a frame of its own, with no
+// Defined in trampoline_<arch>.S: calls fn() on a frame of its own, with no
 // .cfi directives, so no unwinder can step through it.
 void noeh_trampoline(void (*fn)(void));
 

@@ -1,4 +1,4 @@
-//go:build linux && cgo && amd64
+//go:build linux && cgo && (amd64 || arm64)
 
 // Package cgosym holds a vendored copy of cgosymbolizer's C sources (copied
 // in by vendor_test.go) and registers them with the Go runtime.
@@ -6,7 +6,8 @@ package cgosym
 
 /*
 #cgo CFLAGS: -std=gnu11 -D_GNU_SOURCE
-#cgo !cgosymbolizer_static LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
+#cgo amd64,!cgosymbolizer_static LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-x86_64 -ldl
+#cgo arm64 LDFLAGS: -Wl,--no-as-needed -lgcc_s -lunwind-aarch64 -ldl
 #include "include/cgosymbolizer.h"
 */
 import "C"
