@@ -309,23 +309,38 @@ static int first_mention(uintptr_t module) {
 }
 
 // [signal] The name of a frame nothing names, into buf (size n): path and
-// file offset, with the build-id on the object's first mention.
+// file offset, with the build-id on the object's first mention. Returns
+// what cgosym_format_unnamed returns.
 static int format_unnamed(char *buf, size_t n, uintptr_t pc) {
 	uintptr_t module = 0;
-	if (cgosym_format_unnamed(buf, n, pc, 0, &module) != 0) {
-		return -1;
-	}
-	if (first_mention(module)) {
+	int rc = cgosym_format_unnamed(buf, n, pc, 0, &module);
+	if (rc >= 0 && first_mention(module)) {
 		cgosym_format_unnamed(buf, n, pc, 1, NULL);
 	}
-	return 0;
+	return rc;
 }
 
-// [signal] Names pc "module+0xoffset" in a ring slot, for results that
+// [signal] A ring slot holding name, as a one-frame answer.
+static int name_in_ring(const char *name, struct cgosym_frame *out) {
+	unsigned slot = __atomic_fetch_add(&ring_next, 1, __ATOMIC_RELAXED) % RING_SLOTS;
+	size_t len = string_length(name);
+	if (len >= sizeof ring[slot]) {
+		len = sizeof ring[slot] - 1;
+	}
+	copy_bytes(ring[slot], name, len);
+	ring[slot][len] = '\0';
+	out[0].function = ring[slot];
+	out[0].file = NULL;
+	out[0].line = 0;
+	out[0].entry = 0;
+	return 1;
+}
+
+// [signal] Names pc "path+0xoffset" in a ring slot, for results that
 // cannot go to the arena. Returns 1 frame, or 0 for a PC in no module.
 static int fallback_in_ring(uintptr_t pc, struct cgosym_frame *out, int max) {
 	unsigned slot = __atomic_fetch_add(&ring_next, 1, __ATOMIC_RELAXED) % RING_SLOTS;
-	if (max < 1 || format_unnamed(ring[slot], sizeof ring[slot], pc) != 0) {
+	if (max < 1 || format_unnamed(ring[slot], sizeof ring[slot], pc) < 0) {
 		return 0;
 	}
 	out[0].function = ring[slot];
@@ -684,11 +699,16 @@ static int lookup_locked(uintptr_t pc, struct cgosym_frame *out, int max) {
 	}
 	e->n = n;
 	if (n <= 0 || answer_is_unnamed(e)) {
-		// module_name is free again: the helper has answered.
-		if (format_unnamed(module_name, sizeof module_name, pc) == 0) {
+		// module_name is free again: the helper has answered. Its own
+		// module+offset name stays when ours would be only the address
+		// within the object (the headers the loader mapped unreadable).
+		int rc = format_unnamed(module_name, sizeof module_name, pc);
+		if (rc == 0 || (rc == CGOSYM_UNNAMED_VADDR && n <= 0)) {
 			e->frames[0].function = intern(module_name, string_length(module_name));
 			if (e->frames[0].function == NULL) {
-				return fallback_in_ring(pc, out, max);
+				// The arena is full: the name as formatted, which
+				// may be the object's first mention.
+				return max < 1 ? 0 : name_in_ring(module_name, out);
 			}
 			e->frames[0].file = NULL;
 			e->frames[0].line = 0;

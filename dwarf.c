@@ -528,7 +528,7 @@ static int counts_cb(struct dl_phdr_info *info, size_t size, void *arg) {
 // in place since it was loaded).
 static int loader_module_offset(uintptr_t pc, struct cgosym_frame *out) {
 	char buf[512];
-	if (cgosym_format_unnamed(buf, sizeof buf, pc, 1, NULL) != 0) {
+	if (cgosym_format_unnamed(buf, sizeof buf, pc, 1, NULL) < 0) {
 		return 0;
 	}
 	memset(out, 0, sizeof *out);

@@ -242,14 +242,16 @@ const char *cgosym_dwarf_module_offset(struct cgosym_dwarf_module *m, uintptr_t 
 	GElf_Addr bias;
 	Elf *elf = m->dm != NULL ? dwfl_module_getelf(m->dm, &bias) : NULL;
 	uintptr_t offset;
+	const char *kind = ""; // what offset is, when not a file offset
 	if (elf == NULL || file_offset(elf, pc - bias, &offset) != 0) {
 		// No file to read the headers from: this process's loader has
-		// them mapped. In pid mode, the offset from the first mapping.
-		if (m->owner->pid == 0 && cgosym_format_unnamed(buf, sizeof buf, pc, 1, NULL) == 0) {
+		// them mapped. Else the address within the object, marked.
+		if (m->owner->pid == 0 && cgosym_format_unnamed(buf, sizeof buf, pc, 1, NULL) >= 0) {
 			return cgosym_dwarf_intern_str(buf);
 		}
 		elf = NULL;
 		offset = pc - module_bias(m);
+		kind = " (vaddr)";
 	}
 	const unsigned char *id = m->mem_build_id;
 	size_t id_len = m->mem_build_id_len;
@@ -259,12 +261,16 @@ const char *cgosym_dwarf_module_offset(struct cgosym_dwarf_module *m, uintptr_t 
 	if (id_len > CGOSYM_BUILD_ID_MAX) {
 		id_len = 0;
 	}
-	int len = snprintf(buf, sizeof buf - CGOSYM_UNNAMED_MIN, "%s+0x%" PRIxPTR, m->name ? m->name : "?", offset);
-	if (len < 0) {
-		return NULL;
+	// A path too long keeps its end, and the offset is never cut.
+	const char *path = m->name != NULL ? m->name : "?";
+	size_t path_len = strlen(path);
+	size_t path_max = sizeof buf - CGOSYM_UNNAMED_MIN;
+	if (path_len > path_max) {
+		path += path_len - path_max;
 	}
-	if ((size_t)len >= sizeof buf - CGOSYM_UNNAMED_MIN) {
-		len = (int)(sizeof buf - CGOSYM_UNNAMED_MIN - 1);
+	int len = snprintf(buf, sizeof buf, "%s+0x%" PRIxPTR "%s", path, offset, kind);
+	if (len < 0 || (size_t)len + 13 + 2 * id_len >= sizeof buf) {
+		return NULL;
 	}
 	if (id_len > 0) {
 		len += (int)cgosym_format_build_id(buf + len, id, id_len);

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "bind_now.h"
@@ -32,8 +33,17 @@ size_t cgosym_format_hex(char *buf, uintptr_t v) {
 // run), read-only afterwards.
 static char main_program_path[4096] = "/proc/self/exe";
 
+// Where the kernel (or ld.so, when run as "ld.so program") put the main
+// program's program headers: in a static program dlfo_map_start is its
+// text segment, not its ELF header. Written once by cgosym_format_init,
+// read-only afterwards; 0 when unknown.
+static uintptr_t main_phdr;
+static unsigned long main_phnum;
+
 // [normal]
 void cgosym_format_init(void) {
+	main_phdr = getauxval(AT_PHDR);
+	main_phnum = getauxval(AT_PHNUM);
 	char path[sizeof main_program_path];
 	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
 	if (n > 0) {
@@ -80,28 +90,71 @@ int cgosym_format_module_vaddr(char *buf, size_t n, uintptr_t pc) {
 // Program headers looked at, at most: real objects have about a dozen.
 #define MAX_PHDRS 64
 
-// [signal] The file offset of pc and the object's GNU build-id, from the
-// ELF and program headers the loader mapped (dlfo_map_start is the first
-// PT_LOAD, which holds file offset 0). Every read is validated: a file
-// truncated in place since it was loaded turns its mapped pages into
-// SIGBUS. Returns 0 with *offset set, or -1 when the headers cannot be
-// read or no PT_LOAD holds pc; *build_id_len is 0 when there is none.
-static int locate_in_file(const struct dl_find_object *dlfo, uintptr_t pc, uintptr_t *offset,
-			  unsigned char *build_id, size_t build_id_cap, size_t *build_id_len) {
-	*build_id_len = 0;
-	uintptr_t start = (uintptr_t)dlfo->dlfo_map_start;
+// [signal] Where obj's program headers are mapped: for the main program,
+// from the auxiliary vector, checked against its PT_PHDR when it has one;
+// for the others, at the ELF header the loader mapped at dlfo_map_start
+// (their first PT_LOAD, which holds file offset 0). 0, or -1 when they
+// cannot be read.
+static int find_phdrs(const struct dl_find_object *dlfo, uintptr_t *phdrs, int *phnum) {
+	const char *name = dlfo->dlfo_link_map->l_name;
 	uintptr_t l_addr = dlfo->dlfo_link_map->l_addr;
+	if ((name == NULL || name[0] == '\0') && main_phdr != 0 && main_phnum > 0 && main_phnum <= MAX_PHDRS) {
+		// The table must lie in one of its own PT_LOADs at this load
+		// bias, and agree with its PT_PHDR: else it is not this
+		// program's (started in some way that left the auxiliary
+		// vector describing another file) and nothing in it is used.
+		int own = 0;
+		for (unsigned long i = 0; i < main_phnum; i++) {
+			ElfW(Phdr) ph;
+			if (cgosym_read_memory(&ph, main_phdr + i * sizeof ph, sizeof ph) != 0) {
+				return -1;
+			}
+			if (ph.p_type == PT_PHDR && l_addr + ph.p_vaddr != main_phdr) {
+				return -1;
+			}
+			if (ph.p_type == PT_LOAD && main_phdr >= l_addr + ph.p_vaddr &&
+			    main_phdr - (l_addr + ph.p_vaddr) < ph.p_filesz) {
+				own = 1;
+			}
+		}
+		if (!own) {
+			return -1;
+		}
+		*phdrs = main_phdr;
+		*phnum = (int)main_phnum;
+		return 0;
+	}
+	uintptr_t start = (uintptr_t)dlfo->dlfo_map_start;
 	ElfW(Ehdr) eh;
 	if (cgosym_read_memory(&eh, start, sizeof eh) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_phentsize != sizeof(ElfW(Phdr)) || eh.e_phnum == 0 || eh.e_phnum > MAX_PHDRS) {
 		return -1;
 	}
+	*phdrs = start + eh.e_phoff;
+	*phnum = eh.e_phnum;
+	return 0;
+}
+
+// [signal] The file offset of pc and the object's GNU build-id, from the
+// program headers and notes the loader mapped. Every read is validated: a
+// file truncated in place since it was loaded turns its mapped pages into
+// SIGBUS. Returns 0 with *offset set, or -1 when the headers cannot be
+// read or no PT_LOAD holds pc; *build_id_len is 0 when there is none.
+static int locate_in_file(const struct dl_find_object *dlfo, uintptr_t pc, uintptr_t *offset,
+			  unsigned char *build_id, size_t build_id_cap, size_t *build_id_len) {
+	*build_id_len = 0;
+	uintptr_t l_addr = dlfo->dlfo_link_map->l_addr;
+	uintptr_t phdrs;
+	int phnum;
+	if (find_phdrs(dlfo, &phdrs, &phnum) != 0) {
+		return -1;
+	}
 	// One header at a time: this runs on a signal stack.
 	uintptr_t vaddr = pc - l_addr;
 	int found = 0;
-	for (int i = 0; i < eh.e_phnum && !found; i++) {
+	for (int i = 0; i < phnum && !found; i++) {
 		ElfW(Phdr) ph;
-		if (cgosym_read_memory(&ph, start + eh.e_phoff + i * sizeof ph, sizeof ph) != 0) {
+		if (cgosym_read_memory(&ph, phdrs + i * sizeof ph, sizeof ph) != 0) {
 			return -1;
 		}
 		if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_memsz) {
@@ -112,9 +165,9 @@ static int locate_in_file(const struct dl_find_object *dlfo, uintptr_t pc, uintp
 	if (!found) {
 		return -1;
 	}
-	for (int i = 0; i < eh.e_phnum && *build_id_len == 0; i++) {
+	for (int i = 0; i < phnum && *build_id_len == 0; i++) {
 		ElfW(Phdr) ph;
-		if (cgosym_read_memory(&ph, start + eh.e_phoff + i * sizeof ph, sizeof ph) != 0 ||
+		if (cgosym_read_memory(&ph, phdrs + i * sizeof ph, sizeof ph) != 0 ||
 		    ph.p_type != PT_NOTE || ph.p_filesz > 65536) {
 			continue;
 		}
@@ -188,5 +241,5 @@ int cgosym_format_unnamed(char *buf, size_t n, uintptr_t pc, int with_build_id, 
 		len += cgosym_format_build_id(buf + len, id, id_len);
 	}
 	buf[len] = '\0';
-	return 0;
+	return located ? 0 : CGOSYM_UNNAMED_VADDR;
 }

@@ -307,7 +307,9 @@ int cgosym_format_module_vaddr(char *buf, size_t n, uintptr_t pc);
  * with_build_id is set and the object has a GNU build-id. When the
  * object's headers cannot be read, the address within the object followed
  * by " (vaddr)". *module (when not NULL) gets an identity of the object.
- * 0, or -1 when pc is in no object. n is at least CGOSYM_UNNAMED_MIN. */
+ * 0, CGOSYM_UNNAMED_VADDR for that second form, or -1 when pc is in no
+ * object. n is at least CGOSYM_UNNAMED_MIN. */
+#define CGOSYM_UNNAMED_VADDR 1
 int cgosym_format_unnamed(char *buf, size_t n, uintptr_t pc, int with_build_id, uintptr_t *module);
 
 /* [signal] Writes " (BuildId: hex)" for the len bytes at id into buf (at
