@@ -60,13 +60,17 @@ help:
 
 # $(call require-packages,PACKAGES): installs the missing Debian packages when
 # run as root; otherwise prints the command that installs them and fails.
-# With a foreign architecture's copy installed too (make test-arm64), a bare
-# name is ambiguous to dpkg -s: the native one is asked for by name:arch.
+# A package counts when installed for the architecture asked for (NAME:ARCH)
+# or the machine's own (or for all): with arm64 copies installed too (make
+# test-arm64), a bare dpkg -s NAME is ambiguous, or answers for the arm64
+# copy alone.
 define require-packages
 	@missing=""; \
 	arch=$$(dpkg --print-architecture); \
 	for p in $(1); do \
-		dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$arch >/dev/null 2>&1 || missing="$$missing $$p"; \
+		case $$p in *:*) want=$${p#*:};; *) want=$$arch;; esac; \
+		dpkg-query -W -f='$${db:Status-Abbrev}|$${Architecture}\n' $$p 2>/dev/null | \
+			grep -qE "^ii \|($$want|all)$$" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
