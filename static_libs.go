@@ -36,6 +36,8 @@ package cgosymbolizer
 // find_elf/find_debuginfo callbacks), which the engine never does: nothing
 // is dlopened at run time.
 
+// The archives themselves are named in static_ldflags_*.go: the two forms
+// that cgo's flag check allows differ between Go releases.
+
 // #cgo CFLAGS: -DCGOSYMBOLIZER_STATIC
-// #cgo LDFLAGS: -l:libunwind-x86_64.a -l:libdw.a -l:libelf.a -l:libz.a -l:liblzma.a -l:libbz2.a -l:libsupc++.a
 import "C"
