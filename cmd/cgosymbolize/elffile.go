@@ -132,13 +132,16 @@ func noteBuildID(r io.Reader, order binary.ByteOrder, align uint64) string {
 		namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
 		data = data[12:]
 		nameEnd := (uint64(namesz) + pad) &^ pad
-		descEnd := nameEnd + (uint64(descsz)+pad)&^pad
-		if descEnd > uint64(len(data)) {
+		// The last note's padding may be missing at the end of the
+		// section: check the bytes the note needs, then skip its
+		// padding if there is any.
+		if nameEnd+uint64(descsz) > uint64(len(data)) {
 			return ""
 		}
 		if typ == 3 && namesz == 4 && string(data[:4]) == "GNU\x00" && descsz > 0 {
 			return hex.EncodeToString(data[nameEnd : nameEnd+uint64(descsz)])
 		}
+		descEnd := min(nameEnd+(uint64(descsz)+pad)&^pad, uint64(len(data)))
 		data = data[descEnd:]
 	}
 	return ""
