@@ -61,26 +61,52 @@ func readELF(path string) (*elfInfo, error) {
 	return info, nil
 }
 
-// openELF opens the ELF file at path if it is a regular file: a dump may
-// name anything, and opening a FIFO or a device could block or have effects.
+// openELF opens the ELF file at path if it is a regular file (see
+// openRegular).
 func openELF(path string) (*elf.File, *os.File, error) {
-	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	fh, err := openRegular(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := fh.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		err = fmt.Errorf("%s: not a regular file", path)
-	}
-	var f *elf.File
-	if err == nil {
-		f, err = elf.NewFile(fh)
-	}
+	f, err := elf.NewFile(fh)
 	if err != nil {
 		fh.Close()
 		return nil, nil, err
 	}
 	return f, fh, nil
+}
+
+// openFile is os.OpenFile; tests replace it to see what is opened.
+var openFile = os.OpenFile
+
+// openRegular opens the file at path for reading only if it is a regular
+// file, symlinks followed. A dump may name anything, and opening a FIFO or
+// a device has effects of its own (a blocked writer released, a driver's
+// open run), so the type is checked before the file is opened, and the
+// file opened checked to be the one checked (not replaced in between).
+func openRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%v), not opened", path, st.Mode().Type())
+	}
+	// O_NONBLOCK and O_NOCTTY: should a FIFO or a terminal replace the
+	// file in between, the open neither blocks nor takes it.
+	fh, err := openFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	fst, err := fh.Stat()
+	if err == nil && (!fst.Mode().IsRegular() || !os.SameFile(st, fst)) {
+		err = fmt.Errorf("%s: replaced while being opened", path)
+	}
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return fh, nil
 }
 
 // fileBuildID returns the GNU build-id of the ELF file at path.
@@ -149,7 +175,7 @@ func noteBuildID(r io.Reader, order binary.ByteOrder, align uint64) string {
 
 // fileCRC is the CRC-32 (zlib's, as .gnu_debuglink uses) of the file at path.
 func fileCRC(path string) (uint32, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return 0, err
 	}

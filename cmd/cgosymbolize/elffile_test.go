@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -59,6 +63,78 @@ func TestNoteBuildID(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := noteBuildID(bytes.NewReader(tc.data), binary.LittleEndian, tc.align); got != tc.want {
 				t.Errorf("noteBuildID = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOpenRegular checks that only regular files are opened: FIFOs,
+// devices and directories, directly or through a symlink, are refused
+// without an open, and a file replaced between the check and the open is
+// refused.
+func TestOpenRegular(t *testing.T) {
+	dir := t.TempDir()
+	regular := filepath.Join(dir, "regular")
+	other := filepath.Join(dir, "other")
+	fifo := filepath.Join(dir, "fifo")
+	for _, p := range []string{regular, other} {
+		if err := os.WriteFile(p, []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := func(name, to string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(to, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	toFIFO, toDev, toRegular := link("to-fifo", fifo), link("to-dev", "/dev/null"), link("to-regular", regular)
+	for _, tc := range []struct {
+		name    string
+		path    string
+		replace string // renamed over path between the check and the open
+		opened  bool   // whether the file is opened at all
+		wantErr string // "" for success
+	}{
+		{"regular file", regular, "", true, ""},
+		{"symlink to a regular file", toRegular, "", true, ""},
+		{"FIFO", fifo, "", false, "not a regular file"},
+		{"symlink to a FIFO", toFIFO, "", false, "not a regular file"},
+		{"device", "/dev/null", "", false, "not a regular file"},
+		{"symlink to a device", toDev, "", false, "not a regular file"},
+		{"directory", dir, "", false, "not a regular file"},
+		{"missing", filepath.Join(dir, "missing"), "", false, "no such file"},
+		{"replaced before the open", regular, other, true, "replaced while being opened"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opened []string
+			openFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				opened = append(opened, name)
+				if tc.replace != "" {
+					if err := os.Rename(tc.replace, name); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return os.OpenFile(name, flag, perm)
+			}
+			defer func() { openFile = os.OpenFile }()
+			fh, err := openRegular(tc.path)
+			if fh != nil {
+				fh.Close()
+			}
+			if tc.wantErr == "" && err != nil {
+				t.Errorf("error %v", err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("error %v, want one saying %q", err, tc.wantErr)
+			}
+			if got := len(opened) > 0; got != tc.opened {
+				t.Errorf("opened %q; want opened: %v", opened, tc.opened)
 			}
 		})
 	}
