@@ -25,21 +25,29 @@ type debuginfod struct {
 	cache   string
 	timeout time.Duration // to connect and get the headers; then between reads
 	client  *http.Client
-	logf    func(format string, args ...any)
+	logf    func(format string, args ...any) // with -v
+	warnf   func(format string, args ...any) // always
+
+	skipped     []string // URLs of other schemes than http and https
+	saidSkipped bool
 }
 
 // newDebuginfod returns a client of the servers in urls (space-separated,
-// as in DEBUGINFOD_URLS), or nil when there are none.
-func newDebuginfod(urls string, timeout time.Duration, logf func(string, ...any)) (*debuginfod, error) {
-	c := &debuginfod{urls: strings.Fields(urls), timeout: timeout, logf: logf}
-	if len(c.urls) == 0 {
+// as in DEBUGINFOD_URLS), or nil when there are none. URLs of other
+// schemes (elfutils also reads file://) are skipped, with a warning when
+// the client is first used.
+func newDebuginfod(urls string, timeout time.Duration, logf, warnf func(string, ...any)) (*debuginfod, error) {
+	c := &debuginfod{timeout: timeout, logf: logf, warnf: warnf}
+	all := strings.Fields(urls)
+	if len(all) == 0 {
 		return nil, nil
 	}
-	for i, u := range c.urls {
+	for _, u := range all {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-			return nil, fmt.Errorf("debuginfod URL %q: want http:// or https://", u)
+			c.skipped = append(c.skipped, u)
+			continue
 		}
-		c.urls[i] = strings.TrimRight(u, "/")
+		c.urls = append(c.urls, strings.TrimRight(u, "/"))
 	}
 	cache, err := debuginfodCache()
 	if err != nil {
@@ -71,6 +79,15 @@ func debuginfodCache() (string, error) {
 // fetch returns the path of the file of kind ("debuginfo" or "executable")
 // for the build-id, from the cache or downloaded into it.
 func (c *debuginfod) fetch(buildID, kind string) (string, error) {
+	if !c.saidSkipped {
+		c.saidSkipped = true
+		for _, u := range c.skipped {
+			c.warnf("debuginfod URL %q skipped: only http:// and https:// servers are supported", u)
+		}
+	}
+	if len(c.urls) == 0 {
+		return "", errors.New("no http:// or https:// server in the debuginfod URLs")
+	}
 	dir := filepath.Join(c.cache, buildID)
 	path := filepath.Join(dir, kind)
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > 0 {

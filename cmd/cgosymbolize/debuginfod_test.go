@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -91,7 +92,7 @@ func TestDebuginfodClient(t *testing.T) {
 			requests()
 			cache := t.TempDir()
 			t.Setenv("DEBUGINFOD_CACHE_PATH", cache)
-			c, err := newDebuginfod(strings.Join(tc.urls, " "), 2*time.Second, t.Logf)
+			c, err := newDebuginfod(strings.Join(tc.urls, " "), 2*time.Second, t.Logf, t.Logf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,6 +125,48 @@ func TestDebuginfodClient(t *testing.T) {
 			}
 			if got := requests(); got != "" {
 				t.Errorf("second fetch: requests %s, want none", got)
+			}
+		})
+	}
+}
+
+// TestDebuginfodOtherSchemes runs the command with URLs of other schemes
+// than http and https (elfutils also reads file://): they are skipped, with
+// one warning each when debuginfod is needed, and none otherwise.
+func TestDebuginfodOtherSchemes(t *testing.T) {
+	const needs = "/nonexistent/prog+0x1234 (BuildId: 0011223344)\n\tpc=0x401234\n/nonexistent/prog+0x1238\n\tpc=0x401238\n/nonexistent/lib.so+0x10 (BuildId: 5566778899)\n\tpc=0x7f0010\n"
+	missing := httptest.NewServer(http.NotFoundHandler())
+	defer missing.Close()
+	for _, tc := range []struct {
+		name, urls, input string
+		stderr            []string // each said exactly once
+	}{
+		{"not needed", "file:///srv/debuginfod ftp://x", "goroutine 1 [running]:\nmain.main()\n", nil},
+		{"needed, no other server", "file:///srv/debuginfod", needs, []string{
+			`debuginfod URL "file:///srv/debuginfod" skipped: only http:// and https:// servers are supported`,
+			"/nonexistent/prog (build-id 0011223344): not found on debuginfod: no http:// or https:// server in the debuginfod URLs",
+		}},
+		{"needed, with an http server", "file:///srv/debuginfod " + missing.URL, needs, []string{
+			`debuginfod URL "file:///srv/debuginfod" skipped`,
+			"/nonexistent/prog (build-id 0011223344): not found on debuginfod: " + missing.URL + "/buildid/0011223344/executable: 404 Not Found",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("DEBUGINFOD_CACHE_PATH", t.TempDir())
+			var out, errOut bytes.Buffer
+			if code := run([]string{"-debuginfod", tc.urls, "-debug-dir", t.TempDir()}, strings.NewReader(tc.input), &out, &errOut); code != 0 {
+				t.Fatalf("exit status %d; stderr:\n%s", code, errOut.String())
+			}
+			if out.String() != tc.input {
+				t.Errorf("output %q, want the input", out.String())
+			}
+			if tc.stderr == nil && errOut.Len() > 0 {
+				t.Errorf("stderr: %s", errOut.String())
+			}
+			for _, want := range tc.stderr {
+				if n := strings.Count(errOut.String(), want); n != 1 {
+					t.Errorf("stderr says %q %d times, want once:\n%s", want, n, errOut.String())
+				}
 			}
 		})
 	}

@@ -95,7 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var debugDirs stringsFlag
 	fs.Var(&debugDirs, "debug-dir", "a `DIR`ectory of separate debug files (repeatable; replaces the default /usr/lib/debug)")
-	servers := fs.String("debuginfod", os.Getenv("DEBUGINFOD_URLS"), "debuginfod server `URLS`, space-separated; \"\" for none (default $DEBUGINFOD_URLS)")
+	servers := fs.String("debuginfod", os.Getenv("DEBUGINFOD_URLS"), "debuginfod server `URLS`, space-separated, http:// or https:// (others, such as file://, are skipped with a warning when a server is needed); \"\" for none (default $DEBUGINFOD_URLS)")
 	timeout := fs.Duration("timeout", defaultTimeout(), "how long a debuginfod server may take to answer, and between parts of a file ($DEBUGINFOD_TIMEOUT seconds if set)")
 	verbose := fs.Bool("v", false, "say which file each module was matched with, and what was downloaded")
 	fs.Usage = func() {
@@ -117,7 +117,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		t.debugDirs = append(t.debugDirs, abs)
 	}
-	dfd, err := newDebuginfod(*servers, *timeout, t.logf)
+	dfd, err := newDebuginfod(*servers, *timeout, t.logf, t.warnf)
 	if err != nil {
 		fmt.Fprintf(stderr, "cgosymbolize: %v\n", err)
 		return 2
