@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -241,7 +242,7 @@ func (f *fixture) wantFrames(t *testing.T, top string) [][]wantFrame {
 }
 
 // unnamedRE matches a frame the runtime could not name, with its pc= line.
-var unnamedFrameRE = regexp.MustCompile(`(?m)^[^\t\n].*\+0x[0-9a-f]+(?: \(BuildId: [0-9a-f]+\))?\n\tpc=(0x[0-9a-f]+)\n`)
+var unnamedFrameRE = regexp.MustCompile(`(?m)^[^\t\n].*\+0x[0-9a-f]+(?: \(vaddr\))?(?: \(BuildId: [0-9a-f]+\))?\n\tpc=(0x[0-9a-f]+)\n`)
 
 // symbolized is what the command should make of dump: the unnamed frames
 // replaced, in order, by want's, each with the frame's pc=; every other byte
@@ -380,6 +381,67 @@ func TestSymbolize(t *testing.T) {
 // printed where the build-id could not be read.
 func withoutBuildIDs(dump string) string {
 	return regexp.MustCompile(` \(BuildId: [0-9a-f]+\)`).ReplaceAllString(dump, "")
+}
+
+// asVaddr rewrites the dump's PATH+0xOFFSET frames of bin's module into
+// PATH+0xVADDR (vaddr), as the process prints them when it cannot read the
+// program headers; the build-id suffixes are kept.
+func asVaddr(t *testing.T, dump, ranAs, bin string) string {
+	t.Helper()
+	ef, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(ranAs) + `\+0x([0-9a-f]+)`)
+	n := 0
+	out := re.ReplaceAllStringFunc(dump, func(m string) string {
+		off, err := strconv.ParseUint(re.FindStringSubmatch(m)[1], 16, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ef.Progs {
+			if p.Type == elf.PT_LOAD && off >= p.Off && off-p.Off < p.Filesz {
+				n++
+				return fmt.Sprintf("%s+%#x (vaddr)", ranAs, off-p.Off+p.Vaddr)
+			}
+		}
+		t.Fatalf("%s: offset %#x in no PT_LOAD segment", bin, off)
+		return ""
+	})
+	if n == 0 {
+		t.Fatalf("no frame of %s in the dump:\n%s", ranAs, dump)
+	}
+	return out
+}
+
+// TestSymbolizeVaddr symbolizes a crash dump whose frames give the address
+// within the object, PATH+0xVADDR (vaddr), instead of the file offset,
+// with and without build-ids; an address outside the binary's segments is
+// left as it is, with a message.
+func TestSymbolizeVaddr(t *testing.T) {
+	f := getFixture(t)
+	f.checkDump(t, f.crash)
+	crash := f.wantFrames(t, "MARK:leaf_fault")
+	vaddrs := asVaddr(t, f.crash, f.ranAs, f.stripped)
+	outside := f.ranAs + "+0xfffffffffff0 (vaddr) (BuildId: " + f.buildID + ")\n\tpc=0x1\n"
+	for _, tc := range []struct {
+		name, dump, want, stderr string
+	}{
+		{"with build-ids", vaddrs, symbolized(t, vaddrs, crash), ""},
+		{"without build-ids", withoutBuildIDs(vaddrs), symbolized(t, withoutBuildIDs(vaddrs), crash),
+			"the dump has no build-id; " + f.bin + " matched by name"},
+		{"outside the segments", outside, outside,
+			f.ranAs + " (build-id " + f.buildID + "): address 0xfffffffffff0 (vaddr) is in no loadable segment of " + f.bin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, stderr := runCommand(t, []string{"-debuginfod", "", "-debug-dir", t.TempDir(), f.bin}, tc.dump)
+			assertOutput(t, got, tc.want, stderr)
+			if !strings.Contains(stderr, tc.stderr) || (tc.stderr == "" && stderr != "") {
+				t.Errorf("stderr does not say %q:\n%s", tc.stderr, stderr)
+			}
+		})
+	}
 }
 
 // TestWrongBuild gives the command a binary of another build under the

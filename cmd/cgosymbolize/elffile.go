@@ -16,11 +16,23 @@ import (
 // elfInfo is what the tool needs to know of an ELF file.
 type elfInfo struct {
 	path      string
-	buildID   string // lowercase hex; "" when the file has none
-	code      bool   // has its code (an executable or library, not a separate debug file)
-	dwarf     bool   // has DWARF of its own
-	debuglink string // the .gnu_debuglink file name, or ""
-	crc       uint32 // and its CRC
+	buildID   string           // lowercase hex; "" when the file has none
+	code      bool             // has its code (an executable or library, not a separate debug file)
+	dwarf     bool             // has DWARF of its own
+	debuglink string           // the .gnu_debuglink file name, or ""
+	crc       uint32           // and its CRC
+	loads     []elf.ProgHeader // PT_LOAD segments with bytes in the file
+}
+
+// fileOffset converts an address within the object (as linked) into the
+// file offset of its byte, with the file's PT_LOAD segments.
+func (e *elfInfo) fileOffset(vaddr uint64) (uint64, bool) {
+	for _, p := range e.loads {
+		if vaddr >= p.Vaddr && vaddr-p.Vaddr < p.Filesz {
+			return vaddr - p.Vaddr + p.Off, true
+		}
+	}
+	return 0, false
 }
 
 // readELF reads what elfInfo holds from the file at path.
@@ -36,8 +48,11 @@ func readELF(path string) (*elfInfo, error) {
 	defer fh.Close()
 	info := &elfInfo{path: path, buildID: buildID(f)}
 	for _, p := range f.Progs {
-		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 && p.Filesz > 0 {
-			info.code = true
+		if p.Type == elf.PT_LOAD && p.Filesz > 0 {
+			info.loads = append(info.loads, p.ProgHeader)
+			if p.Flags&elf.PF_X != 0 {
+				info.code = true
+			}
 		}
 	}
 	for _, s := range f.Sections {

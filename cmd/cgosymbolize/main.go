@@ -10,6 +10,10 @@
 //	/srv/app/bin/server+0x8dad7 (BuildId: 12b43a1da784bacb1d77994b5eb34993fb9fc228)
 //		pc=0x48dad7
 //
+// (or, when the process could not read the file's program headers, the
+// address within it, PATH+0xVADDR (vaddr), which the command converts to a
+// file offset with the binary's program headers).
+//
 // cgosymbolize reads the dump on standard input and writes it to standard
 // output with those frames replaced by what the debug information says, in
 // the format of a program that had it: function (C++ names demangled), then
@@ -184,10 +188,11 @@ type moduleKey struct{ path, buildID string }
 
 // module is what a module of the dump was matched with.
 type module struct {
-	binary  string // the executable or library to symbolize against; "" when none
-	frames  int    // the module's frames in the dump
-	unnamed int    // those still unnamed after symbolization
-	noDebug bool   // no debug information: said already
+	binary  string   // the executable or library to symbolize against; "" when none
+	info    *elfInfo // binary's
+	frames  int      // the module's frames in the dump
+	unnamed int      // those still unnamed after symbolization
+	noDebug bool     // no debug information: said already
 }
 
 func (t *tool) logf(format string, args ...any) {
@@ -319,7 +324,17 @@ func (t *tool) frame(sym *cgosymbolizer.FileSymbolizer, m *module, f *dumpFrame)
 	if sym == nil || m.binary == "" {
 		return nil
 	}
-	frames, err := sym.Symbolize(m.binary, f.offset)
+	off := f.offset
+	if f.vaddr {
+		// The address within the object, as linked: the binary's
+		// program headers place it in the file.
+		var ok bool
+		if off, ok = m.info.fileOffset(f.offset); !ok {
+			t.warnf("%s: address %#x (vaddr) is in no loadable segment of %s", moduleKey{f.path, f.buildID}, f.offset, m.binary)
+			return nil
+		}
+	}
+	frames, err := sym.Symbolize(m.binary, off)
 	if err != nil {
 		t.warnf("%v", err)
 		return nil
@@ -375,6 +390,7 @@ func (t *tool) resolve(k moduleKey, m *module) {
 		m.binary = ""
 		return
 	}
+	m.info = info
 	if info.dwarf || t.localDebug(info) {
 		return
 	}
