@@ -56,6 +56,11 @@ var (
 
 // TestMain removes the fixture's directory at the end.
 func TestMain(m *testing.M) {
+	// The test binary as the command, for tests that need a process of
+	// its own (see TestDebuginfodSignal).
+	if os.Getenv("CGOSYMBOLIZE_TEST_AS_COMMAND") == "1" {
+		main()
+	}
 	code := m.Run()
 	if theFixture != nil {
 		os.RemoveAll(theFixture.dir)

@@ -36,7 +36,15 @@
 // .gnu_debuglink, and on the debuginfod servers of -debuginfod (by default
 // $DEBUGINFOD_URLS), whose files are cached in $DEBUGINFOD_CACHE_PATH (by
 // default ~/.cache/debuginfod_client) in the layout of elfutils'
-// debuginfod-find.
+// debuginfod-find. Downloads are bounded by -timeout (to answer, and
+// between reads), -max-time (the whole file; $DEBUGINFOD_MAXTIME seconds,
+// else 20 minutes) and -max-size ($DEBUGINFOD_MAXSIZE bytes, else 4 GiB);
+// SIGINT or SIGTERM during one removes the partial file before the command
+// dies of the signal, and partial files older than an hour are removed
+// from the cache before the next download.
+//
+// The paths a dump names are opened only if they are regular files: a
+// FIFO or a device named in a dump is not opened.
 //
 // Messages go to standard error: modules that could not be matched, files of
 // another build, frames left as they were.
@@ -100,7 +108,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var debugDirs stringsFlag
 	fs.Var(&debugDirs, "debug-dir", "a `DIR`ectory of separate debug files (repeatable; replaces the default /usr/lib/debug)")
 	servers := fs.String("debuginfod", os.Getenv("DEBUGINFOD_URLS"), "debuginfod server `URLS`, space-separated, http:// or https:// (others, such as file://, are skipped with a warning when a server is needed); \"\" for none (default $DEBUGINFOD_URLS)")
-	timeout := fs.Duration("timeout", defaultTimeout(), "how long a debuginfod server may take to answer, and between parts of a file ($DEBUGINFOD_TIMEOUT seconds if set)")
+	timeout := fs.Duration("timeout", envSeconds("DEBUGINFOD_TIMEOUT", 30*time.Second), "how long a debuginfod server may take to answer, and between parts of a file ($DEBUGINFOD_TIMEOUT seconds if set)")
+	maxTime := fs.Duration("max-time", envSeconds("DEBUGINFOD_MAXTIME", defaultMaxTime), "how long a debuginfod download may take in all; 0 for no limit ($DEBUGINFOD_MAXTIME seconds if set)")
+	maxSize := fs.Int64("max-size", envBytes("DEBUGINFOD_MAXSIZE", defaultMaxSize), "the largest file to download from debuginfod, in bytes; 0 for no limit ($DEBUGINFOD_MAXSIZE if set)")
 	verbose := fs.Bool("v", false, "say which file each module was matched with, and what was downloaded")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
@@ -121,7 +131,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		t.debugDirs = append(t.debugDirs, abs)
 	}
-	dfd, err := newDebuginfod(*servers, *timeout, t.logf, t.warnf)
+	dfd, err := newDebuginfod(*servers, debuginfodConfig{
+		timeout:  *timeout,
+		maxTime:  *maxTime,
+		maxSize:  *maxSize,
+		staleAge: defaultStaleAge,
+		logf:     t.logf,
+		warnf:    t.warnf,
+		// A signal stops a download at once; linkDir goes with it.
+		interrupted: func(sig os.Signal) {
+			if t.held != nil {
+				for _, msg := range *t.held {
+					io.WriteString(stderr, msg)
+				}
+			}
+			os.RemoveAll(t.linkDir)
+			dieOf(sig)
+		},
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "cgosymbolize: %v\n", err)
 		return 2
@@ -159,13 +186,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// defaultTimeout is $DEBUGINFOD_TIMEOUT seconds, as the elfutils client
-// reads it, else 30 s.
-func defaultTimeout() time.Duration {
-	if s, err := strconv.Atoi(os.Getenv("DEBUGINFOD_TIMEOUT")); err == nil && s > 0 {
+// envSeconds is the environment variable's positive number of seconds, as
+// the elfutils client reads DEBUGINFOD_TIMEOUT and DEBUGINFOD_MAXTIME,
+// else def.
+func envSeconds(name string, def time.Duration) time.Duration {
+	if s, err := strconv.Atoi(os.Getenv(name)); err == nil && s > 0 {
 		return time.Duration(s) * time.Second
 	}
-	return 30 * time.Second
+	return def
+}
+
+// envBytes is the environment variable's positive number of bytes, as the
+// elfutils client reads DEBUGINFOD_MAXSIZE, else def.
+func envBytes(name string, def int64) int64 {
+	if n, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
 // tool is one run's state.
