@@ -135,9 +135,6 @@ func (c *debuginfod) fetch(buildID, kind string) (string, error) {
 			c.warnf("debuginfod URL %q skipped: only http:// and https:// servers are supported", u)
 		}
 	}
-	if len(c.urls) == 0 {
-		return "", errors.New("no http:// or https:// server in the debuginfod URLs")
-	}
 	if !c.swept {
 		c.swept = true
 		c.sweep()
@@ -150,6 +147,9 @@ func (c *debuginfod) fetch(buildID, kind string) (string, error) {
 		if id, err := fileBuildID(path); err == nil && id == buildID {
 			return path, nil
 		}
+	}
+	if len(c.urls) == 0 {
+		return "", errors.New("no http:// or https:// server in the debuginfod URLs")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err

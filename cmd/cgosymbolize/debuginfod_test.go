@@ -404,3 +404,46 @@ func TestDebuginfodSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestDebuginfodCacheWithoutServers checks that with no http(s) server
+// among the URLs the cache still serves what it has.
+func TestDebuginfodCacheWithoutServers(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := fileBuildID(self)
+	if err != nil {
+		t.Skipf("the test binary has no build-id: %v", err)
+	}
+	cache := t.TempDir()
+	t.Setenv("DEBUGINFOD_CACHE_PATH", cache)
+	cached := filepath.Join(cache, id, "debuginfo")
+	if err := os.Mkdir(filepath.Dir(cached), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cached, data, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, id, want, wantErr string
+	}{
+		{"cached", id, cached, ""},
+		{"not cached", "0011223344", "", "no http:// or https:// server in the debuginfod URLs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := newDebuginfod("file:///srv/debuginfod", debuginfodConfig{timeout: time.Second, logf: t.Logf, warnf: t.Logf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.fetch(tc.id, "debuginfo")
+			if got != tc.want || (err == nil) != (tc.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("fetch = %q, %v; want %q, error saying %q", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
