@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"syscall"
 	"unsafe"
 )
 
@@ -38,6 +39,10 @@ type Frame struct {
 // in its .debug subdirectory and under each directory; a file found there is
 // used only if its build-id (or the debug link's CRC) matches. dwz's shared
 // files are found the same way.
+//
+// Symbolize opens only regular files (symbolic links are followed): a path
+// naming a FIFO, a device or a directory fails without being opened, since
+// opening one can block or have effects (paths often come from a dump).
 //
 // The debug information held in memory counts against the same cap as the
 // running program's, CGOSYMBOLIZER_MAX_MEMORY (512M by default).
@@ -189,7 +194,7 @@ var nativeMachine = map[string]struct {
 // readLoads reads the file's PT_LOAD segments and returns the span of
 // addresses they take.
 func (f *symFile) readLoads(path string) (lo, hi uint64, err error) {
-	fh, err := os.Open(path)
+	fh, err := openRegular(path)
 	if err != nil {
 		return 0, 0, fmt.Errorf("cgosymbolizer: %w", err)
 	}
@@ -219,6 +224,34 @@ func (f *symFile) readLoads(path string) (lo, hi uint64, err error) {
 		return 0, 0, fmt.Errorf("cgosymbolizer: %s: no loadable segments", path)
 	}
 	return lo, hi, nil
+}
+
+// openRegular opens the file at path for reading only if it is a regular
+// file, symlinks followed: the type is checked before the file is opened
+// (opening a FIFO or a device has effects of its own: a blocked writer
+// released, a driver's open run), and the file opened checked to be the
+// one checked.
+func openRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%v), not opened", path, st.Mode().Type())
+	}
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	fst, err := fh.Stat()
+	if err == nil && (!fst.Mode().IsRegular() || !os.SameFile(st, fst)) {
+		err = fmt.Errorf("%s: replaced while being opened", path)
+	}
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return fh, nil
 }
 
 // vaddr converts a file offset into the address the file's segments put it

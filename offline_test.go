@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/cgosymbolizer/cgosymbolizer"
@@ -133,6 +134,42 @@ func TestFileSymbolizer(t *testing.T) {
 			t.Error("Symbolize after Close: no error")
 		}
 	})
+}
+
+// TestFileSymbolizerSpecialFiles checks that Symbolize refuses what is not
+// a regular file without opening it: a FIFO whose only other end the test
+// holds (an open would not block, and would show as a reader), a device,
+// a directory.
+func TestFileSymbolizerSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Held open for writing (O_RDWR does not block on Linux): were the
+	// FIFO opened for reading, that would not block either.
+	w, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("/dev/null", link); err != nil {
+		t.Fatal(err)
+	}
+	s, err := cgosymbolizer.NewFileSymbolizer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, path := range []string{fifo, "/dev/null", link, dir} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			_, err := s.Symbolize(path, 0)
+			if err == nil || !strings.Contains(err.Error(), path+": not a regular file") {
+				t.Errorf("Symbolize(%s): error %v, want one saying it is not a regular file", path, err)
+			}
+		})
+	}
 }
 
 // runTool runs a command and fails the test if it fails.

@@ -8,8 +8,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -21,25 +24,80 @@ import (
 // this tool share what they downloaded. A file is used only if its build-id
 // is the one asked for.
 type debuginfod struct {
-	urls    []string
-	cache   string
-	timeout time.Duration // to connect and get the headers; then between reads
-	client  *http.Client
-	logf    func(format string, args ...any)
+	debuginfodConfig
+	urls   []string
+	cache  string
+	client *http.Client
+
+	skipped     []string // URLs of other schemes than http and https
+	saidSkipped bool
+	swept       bool // stale partial downloads removed
+}
+
+// debuginfodConfig is how the client behaves.
+type debuginfodConfig struct {
+	timeout  time.Duration // to connect and get the headers; then between reads
+	maxTime  time.Duration // for a whole download; 0: no limit
+	maxSize  int64         // bytes of a file; 0: no limit
+	staleAge time.Duration // partial downloads older than this are removed
+
+	logf  func(format string, args ...any) // with -v
+	warnf func(format string, args ...any) // always
+
+	// signals returns a channel of SIGINT and SIGTERM for the time of a
+	// download, and the function to stop it; interrupted is called, once
+	// the partial download is removed, with the signal that stopped it.
+	// Tests replace them; by default they catch the signals and then
+	// die of the signal.
+	signals     func() (<-chan os.Signal, func())
+	interrupted func(os.Signal)
+}
+
+// Defaults of the limits, where elfutils' client has none.
+const (
+	defaultMaxSize  = 4 << 30
+	defaultMaxTime  = 20 * time.Minute
+	defaultStaleAge = time.Hour
+)
+
+// catchSignals is the default of debuginfodConfig.signals.
+func catchSignals() (<-chan os.Signal, func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	return ch, func() { signal.Stop(ch) }
+}
+
+// dieOf is the default of debuginfodConfig.interrupted: the signal's
+// default action, as if it had not been caught.
+func dieOf(sig os.Signal) {
+	signal.Reset(sig)
+	syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+	time.Sleep(time.Second)
+	os.Exit(1)
 }
 
 // newDebuginfod returns a client of the servers in urls (space-separated,
-// as in DEBUGINFOD_URLS), or nil when there are none.
-func newDebuginfod(urls string, timeout time.Duration, logf func(string, ...any)) (*debuginfod, error) {
-	c := &debuginfod{urls: strings.Fields(urls), timeout: timeout, logf: logf}
-	if len(c.urls) == 0 {
+// as in DEBUGINFOD_URLS), or nil when there are none. URLs of other
+// schemes (elfutils also reads file://) are skipped, with a warning when
+// the client is first used.
+func newDebuginfod(urls string, cfg debuginfodConfig) (*debuginfod, error) {
+	c := &debuginfod{debuginfodConfig: cfg}
+	if c.signals == nil {
+		c.signals = catchSignals
+	}
+	if c.interrupted == nil {
+		c.interrupted = dieOf
+	}
+	all := strings.Fields(urls)
+	if len(all) == 0 {
 		return nil, nil
 	}
-	for i, u := range c.urls {
+	for _, u := range all {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-			return nil, fmt.Errorf("debuginfod URL %q: want http:// or https://", u)
+			c.skipped = append(c.skipped, u)
+			continue
 		}
-		c.urls[i] = strings.TrimRight(u, "/")
+		c.urls = append(c.urls, strings.TrimRight(u, "/"))
 	}
 	cache, err := debuginfodCache()
 	if err != nil {
@@ -48,8 +106,8 @@ func newDebuginfod(urls string, timeout time.Duration, logf func(string, ...any)
 	c.cache = cache
 	c.client = &http.Client{Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		ResponseHeaderTimeout: timeout,
-		TLSHandshakeTimeout:   timeout,
+		ResponseHeaderTimeout: c.timeout,
+		TLSHandshakeTimeout:   c.timeout,
 	}}
 	return c, nil
 }
@@ -71,6 +129,16 @@ func debuginfodCache() (string, error) {
 // fetch returns the path of the file of kind ("debuginfo" or "executable")
 // for the build-id, from the cache or downloaded into it.
 func (c *debuginfod) fetch(buildID, kind string) (string, error) {
+	if !c.saidSkipped {
+		c.saidSkipped = true
+		for _, u := range c.skipped {
+			c.warnf("debuginfod URL %q skipped: only http:// and https:// servers are supported", u)
+		}
+	}
+	if !c.swept {
+		c.swept = true
+		c.sweep()
+	}
 	dir := filepath.Join(c.cache, buildID)
 	path := filepath.Join(dir, kind)
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
@@ -79,6 +147,9 @@ func (c *debuginfod) fetch(buildID, kind string) (string, error) {
 		if id, err := fileBuildID(path); err == nil && id == buildID {
 			return path, nil
 		}
+	}
+	if len(c.urls) == 0 {
+		return "", errors.New("no http:// or https:// server in the debuginfod URLs")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
@@ -96,11 +167,57 @@ func (c *debuginfod) fetch(buildID, kind string) (string, error) {
 	return "", errors.New(strings.Join(errs, "; "))
 }
 
+// Why a download was cancelled.
+var (
+	errStalled     = errors.New("stalled")
+	errMaxTime     = errors.New("too long")
+	errInterrupted = errors.New("interrupted")
+)
+
 // download gets url into path, through a temporary file in dir renamed
-// once complete and checked.
+// once complete and checked. On SIGINT or SIGTERM the temporary file is
+// removed before the signal takes effect.
 func (c *debuginfod) download(url, dir, path, buildID string) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	sigs, stop := c.signals()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var sig os.Signal
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case sig = <-sigs:
+			cancel(errInterrupted)
+		case <-done:
+		}
+	}()
+	err := c.get(ctx, cancel, url, dir, path, buildID)
+	close(done)
+	wg.Wait()
+	stop()
+	if sig == nil {
+		select {
+		case sig = <-sigs: // caught after the download ended
+		default:
+		}
+	}
+	if sig != nil {
+		c.warnf("%s: interrupted by %v; no partial download left in the cache", url, sig)
+		c.interrupted(sig)
+	}
+	return err
+}
+
+// get is download, its temporary file removed when it returns, ctx
+// cancelled by a signal and, through cancel, by its watchdog.
+func (c *debuginfod) get(ctx context.Context, cancel context.CancelCauseFunc, url, dir, path, buildID string) error {
+	if c.maxTime > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeoutCause(ctx, c.maxTime, errMaxTime)
+		defer stop()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -108,36 +225,49 @@ func (c *debuginfod) download(url, dir, path, buildID string) error {
 	req.Header.Set("User-Agent", "cgosymbolize")
 	// Bounds the connection too: the transport's header timeout starts
 	// once the request is written.
-	watchdog := time.AfterFunc(c.timeout, cancel)
+	watchdog := time.AfterFunc(c.timeout, func() { cancel(errStalled) })
 	defer watchdog.Stop()
 	resp, err := c.client.Do(req)
 	if err != nil {
 		// The watchdog or the transport's header timeout, whichever
 		// fired first.
 		var ne net.Error
-		if ctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) {
+		if cause := context.Cause(ctx); cause == errStalled || (cause == nil && errors.As(err, &ne) && ne.Timeout()) {
 			return fmt.Errorf("%s: no answer within %v", url, c.timeout)
 		}
-		return err
+		return c.cancelled(ctx, url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	body := io.Reader(resp.Body)
+	if c.maxSize > 0 {
+		if resp.ContentLength > c.maxSize {
+			return fmt.Errorf("%s: %d bytes, over the limit of %d (-max-size, DEBUGINFOD_MAXSIZE)", url, resp.ContentLength, c.maxSize)
+		}
+		body = io.LimitReader(body, c.maxSize+1)
 	}
 	tmp, err := os.CreateTemp(dir, ".download-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	// The body may be hundreds of megabytes: no bound on the whole, but
-	// every read must make progress within the timeout.
+	defer tmp.Close()
+	// The body may be hundreds of megabytes: every read must make
+	// progress within the timeout, and the whole fit in -max-time and
+	// -max-size.
 	buf := make([]byte, 1<<20)
+	var size int64
 	for {
 		watchdog.Reset(c.timeout)
-		n, rerr := resp.Body.Read(buf)
+		n, rerr := body.Read(buf)
 		if n > 0 {
+			size += int64(n)
+			if c.maxSize > 0 && size > c.maxSize {
+				return fmt.Errorf("%s: over the limit of %d bytes (-max-size, DEBUGINFOD_MAXSIZE)", url, c.maxSize)
+			}
 			if _, err := tmp.Write(buf[:n]); err != nil {
-				tmp.Close()
 				return err
 			}
 		}
@@ -145,11 +275,7 @@ func (c *debuginfod) download(url, dir, path, buildID string) error {
 			break
 		}
 		if rerr != nil {
-			tmp.Close()
-			if ctx.Err() != nil {
-				return fmt.Errorf("%s: stalled for %v", url, c.timeout)
-			}
-			return fmt.Errorf("%s: %v", url, rerr)
+			return c.cancelled(ctx, url, rerr)
 		}
 	}
 	if err := tmp.Close(); err != nil {
@@ -166,4 +292,50 @@ func (c *debuginfod) download(url, dir, path, buildID string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// cancelled explains err, the error of a request or read, by why ctx was
+// cancelled, if it was.
+func (c *debuginfod) cancelled(ctx context.Context, url string, err error) error {
+	switch context.Cause(ctx) {
+	case errStalled:
+		return fmt.Errorf("%s: stalled for %v (-timeout, DEBUGINFOD_TIMEOUT)", url, c.timeout)
+	case errMaxTime:
+		return fmt.Errorf("%s: not complete within %v (-max-time, DEBUGINFOD_MAXTIME)", url, c.maxTime)
+	case errInterrupted:
+		return fmt.Errorf("%s: interrupted", url)
+	}
+	return fmt.Errorf("%s: %v", url, err)
+}
+
+// sweep removes the partial downloads (.download-*) older than staleAge
+// from the cache: those of a run killed by a signal it could not catch.
+func (c *debuginfod) sweep() {
+	dirs, err := os.ReadDir(c.cache)
+	if err != nil {
+		return
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		dir := filepath.Join(c.cache, d.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, f := range files {
+			if !strings.HasPrefix(f.Name(), ".download-") || !f.Type().IsRegular() {
+				continue
+			}
+			info, err := f.Info()
+			if err != nil || time.Since(info.ModTime()) < c.staleAge {
+				continue
+			}
+			p := filepath.Join(dir, f.Name())
+			if err := os.Remove(p); err == nil {
+				c.logf("debuginfod: removed %s, a partial download of %v ago", p, time.Since(info.ModTime()).Round(time.Minute))
+			}
+		}
+	}
 }

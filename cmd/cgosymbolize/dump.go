@@ -17,7 +17,13 @@ import (
 // PATH+0xOFFSET, where OFFSET is a byte offset into the ELF file at PATH, with
 // the module's GNU build-id after it on some frames (crash dumps: on the
 // first frame of each module; runtime.Stack: on every frame), then a tab and
-// the PC. Every other line is passed through as it is.
+// the PC. When the process could not read the object's program headers
+// (the file truncated since it was loaded), the number is the address
+// within the object instead, the PC less the load bias, marked (vaddr):
+//
+//	/srv/app/bin/server+0x48dad7 (vaddr) (BuildId: 12b43a1da784bacb1d77994b5eb34993fb9fc228)
+//
+// Every other line is passed through as it is.
 type dump struct {
 	lines  []string // each with its line ending, if it had one
 	frames []*dumpFrame
@@ -27,14 +33,15 @@ type dump struct {
 type dumpFrame struct {
 	at      int    // index in lines of the PATH+0xOFFSET line (the pc= line follows)
 	path    string // the object's path in the process
-	offset  uint64 // the byte offset into that file
+	offset  uint64 // the byte offset into that file; the address within the object if vaddr
+	vaddr   bool   // printed as PATH+0xVADDR (vaddr)
 	buildID string // lowercase hex, printed or inferred from the module's other frames; "" if unknown
 	pc      string // "0x48dad7", as printed
 	eol     string // the frame's line ending ("\n", "\r\n" or "")
 }
 
 var (
-	unnamedRE = regexp.MustCompile(`^(.+)\+0x([0-9a-f]{1,16})(?: \(BuildId: ([0-9a-f]{2,128})\))?$`)
+	unnamedRE = regexp.MustCompile(`^(.+)\+0x([0-9a-f]{1,16})( \(vaddr\))?(?: \(BuildId: ([0-9a-f]{2,128})\))?$`)
 	pcRE      = regexp.MustCompile(`^\tpc=(0x[0-9a-f]{1,16})$`)
 )
 
@@ -66,7 +73,7 @@ func parseDump(input string) *dump {
 		if err != nil {
 			continue
 		}
-		d.frames = append(d.frames, &dumpFrame{at: i, path: m[1], offset: off, buildID: m[3], pc: p[1], eol: eol})
+		d.frames = append(d.frames, &dumpFrame{at: i, path: m[1], offset: off, vaddr: m[3] != "", buildID: m[4], pc: p[1], eol: eol})
 		i++
 	}
 	d.inferBuildIDs()

@@ -19,6 +19,7 @@ func TestParseDump(t *testing.T) {
 		at      int
 		path    string
 		offset  uint64
+		vaddr   bool
 		buildID string
 		pc      string
 	}
@@ -34,25 +35,37 @@ func TestParseDump(t *testing.T) {
 				"/srv/app/bin/server+0x8db00\n\tpc=0x48db00\n" +
 				"runtime.cgocall(0x4a7a80, 0xc000051f30)\n\t/usr/local/go/src/runtime/cgocall.go:167 +0x4b fp=0xc0 sp=0xc0 pc=0x47b1eb\n",
 			[]want{
-				{1, "/srv/app/bin/server", 0x8dad7, id1, "0x48dad7"},
-				{3, "/usr/lib/libfoo.so.1", 0x1234, id2, "0x7f12a4c01234"},
-				{5, "/srv/app/bin/server", 0x8db00, id1, "0x48db00"},
+				{1, "/srv/app/bin/server", 0x8dad7, false, id1, "0x48dad7"},
+				{3, "/usr/lib/libfoo.so.1", 0x1234, false, id2, "0x7f12a4c01234"},
+				{5, "/srv/app/bin/server", 0x8db00, false, id1, "0x48db00"},
 			}},
 		{"build-id printed after the frame",
 			"/a b/prog+0x10\n\tpc=0x1\n/a b/prog+0x20 (BuildId: " + id1 + ")\n\tpc=0x2\n",
-			[]want{{0, "/a b/prog", 0x10, id1, "0x1"}, {2, "/a b/prog", 0x20, id1, "0x2"}}},
+			[]want{{0, "/a b/prog", 0x10, false, id1, "0x1"}, {2, "/a b/prog", 0x20, false, id1, "0x2"}}},
 		{"two builds of one path: the last one printed before",
 			"/p+0x1 (BuildId: " + id1 + ")\n\tpc=0x1\n/p+0x2\n\tpc=0x2\n/p+0x3 (BuildId: " + id2 + ")\n\tpc=0x3\n/p+0x4\n\tpc=0x4\n",
-			[]want{{0, "/p", 1, id1, "0x1"}, {2, "/p", 2, id1, "0x2"}, {4, "/p", 3, id2, "0x3"}, {6, "/p", 4, id2, "0x4"}}},
+			[]want{{0, "/p", 1, false, id1, "0x1"}, {2, "/p", 2, false, id1, "0x2"}, {4, "/p", 3, false, id2, "0x3"}, {6, "/p", 4, false, id2, "0x4"}}},
 		{"no build-id at all, CRLF line endings",
 			"/p+0xff\r\n\tpc=0x4000ff\r\n",
-			[]want{{0, "/p", 0xff, "", "0x4000ff"}}},
+			[]want{{0, "/p", 0xff, false, "", "0x4000ff"}}},
+		{"addresses within the object (vaddr), with and without build-id",
+			"/srv/app/bin/server+0x48dad7 (vaddr) (BuildId: " + id1 + ")\n\tpc=0x48dad7\n" +
+				"/srv/app/bin/server+0x8db00\n\tpc=0x48db00\n" +
+				"/usr/lib/libfoo.so.1+0x1234 (vaddr)\r\n\tpc=0x7f12a4c01234\r\n",
+			[]want{
+				{0, "/srv/app/bin/server", 0x48dad7, true, id1, "0x48dad7"},
+				{2, "/srv/app/bin/server", 0x8db00, false, id1, "0x48db00"},
+				{4, "/usr/lib/libfoo.so.1", 0x1234, true, "", "0x7f12a4c01234"},
+			}},
 		{"not frames",
 			"/p+0x10\n\tpc=0x10 extra\n" + // not a pc= line
 				"/p+0x10\n\t/x.c:3 pc=0x10\n" + // a named frame's location line
 				"\t/p+0x10\n\tpc=0x10\n" + // starts with a tab
 				"/p+0xABC\n\tpc=0x1\n" + // upper-case hex
 				"/p+0x10 (BuildId: )\n\tpc=0x1\n" + // empty build-id
+				"/p+0x10 (BuildId: " + id1 + ") (vaddr)\n\tpc=0x1\n" + // (vaddr) after the build-id
+				"/p+0x10 (vaddr) (vaddr)\n\tpc=0x1\n" + // twice
+				"/p+0x10 (VADDR)\n\tpc=0x1\n" + // upper case
 				"/p+0x11111111111111111\n\tpc=0x1\n" + // offset over 64 bits
 				"non-Go function at pc=0x1234\n" +
 				"/p+0x10\n", // no pc= line at the end
@@ -62,7 +75,7 @@ func TestParseDump(t *testing.T) {
 			d := parseDump(tc.input)
 			var got []want
 			for _, f := range d.frames {
-				got = append(got, want{f.at, f.path, f.offset, f.buildID, f.pc})
+				got = append(got, want{f.at, f.path, f.offset, f.vaddr, f.buildID, f.pc})
 			}
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("frames\n got %+v\nwant %+v", got, tc.want)
@@ -125,7 +138,6 @@ func TestUsage(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, "usage: cgosymbolize [flags] [FILE...] < dump > symbolized"},
 		{"missing file", []string{dir + "/missing"}, "no such file or directory"},
 		{"not ELF", []string{"dump_test.go"}, "dump_test.go: not an ELF file"},
-		{"bad debuginfod URL", []string{"-debuginfod", "ftp://x"}, `debuginfod URL "ftp://x": want http:// or https://`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,6 +56,11 @@ var (
 
 // TestMain removes the fixture's directory at the end.
 func TestMain(m *testing.M) {
+	// The test binary as the command, for tests that need a process of
+	// its own (see TestDebuginfodSignal).
+	if os.Getenv("CGOSYMBOLIZE_TEST_AS_COMMAND") == "1" {
+		main()
+	}
 	code := m.Run()
 	if theFixture != nil {
 		os.RemoveAll(theFixture.dir)
@@ -241,7 +247,7 @@ func (f *fixture) wantFrames(t *testing.T, top string) [][]wantFrame {
 }
 
 // unnamedRE matches a frame the runtime could not name, with its pc= line.
-var unnamedFrameRE = regexp.MustCompile(`(?m)^[^\t\n].*\+0x[0-9a-f]+(?: \(BuildId: [0-9a-f]+\))?\n\tpc=(0x[0-9a-f]+)\n`)
+var unnamedFrameRE = regexp.MustCompile(`(?m)^[^\t\n].*\+0x[0-9a-f]+(?: \(vaddr\))?(?: \(BuildId: [0-9a-f]+\))?\n\tpc=(0x[0-9a-f]+)\n`)
 
 // symbolized is what the command should make of dump: the unnamed frames
 // replaced, in order, by want's, each with the frame's pc=; every other byte
@@ -382,6 +388,67 @@ func withoutBuildIDs(dump string) string {
 	return regexp.MustCompile(` \(BuildId: [0-9a-f]+\)`).ReplaceAllString(dump, "")
 }
 
+// asVaddr rewrites the dump's PATH+0xOFFSET frames of bin's module into
+// PATH+0xVADDR (vaddr), as the process prints them when it cannot read the
+// program headers; the build-id suffixes are kept.
+func asVaddr(t *testing.T, dump, ranAs, bin string) string {
+	t.Helper()
+	ef, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(ranAs) + `\+0x([0-9a-f]+)`)
+	n := 0
+	out := re.ReplaceAllStringFunc(dump, func(m string) string {
+		off, err := strconv.ParseUint(re.FindStringSubmatch(m)[1], 16, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ef.Progs {
+			if p.Type == elf.PT_LOAD && off >= p.Off && off-p.Off < p.Filesz {
+				n++
+				return fmt.Sprintf("%s+%#x (vaddr)", ranAs, off-p.Off+p.Vaddr)
+			}
+		}
+		t.Fatalf("%s: offset %#x in no PT_LOAD segment", bin, off)
+		return ""
+	})
+	if n == 0 {
+		t.Fatalf("no frame of %s in the dump:\n%s", ranAs, dump)
+	}
+	return out
+}
+
+// TestSymbolizeVaddr symbolizes a crash dump whose frames give the address
+// within the object, PATH+0xVADDR (vaddr), instead of the file offset,
+// with and without build-ids; an address outside the binary's segments is
+// left as it is, with a message.
+func TestSymbolizeVaddr(t *testing.T) {
+	f := getFixture(t)
+	f.checkDump(t, f.crash)
+	crash := f.wantFrames(t, "MARK:leaf_fault")
+	vaddrs := asVaddr(t, f.crash, f.ranAs, f.stripped)
+	outside := f.ranAs + "+0xfffffffffff0 (vaddr) (BuildId: " + f.buildID + ")\n\tpc=0x1\n"
+	for _, tc := range []struct {
+		name, dump, want, stderr string
+	}{
+		{"with build-ids", vaddrs, symbolized(t, vaddrs, crash), ""},
+		{"without build-ids", withoutBuildIDs(vaddrs), symbolized(t, withoutBuildIDs(vaddrs), crash),
+			"the dump has no build-id; " + f.bin + " matched by name"},
+		{"outside the segments", outside, outside,
+			f.ranAs + " (build-id " + f.buildID + "): address 0xfffffffffff0 (vaddr) is in no loadable segment of " + f.bin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, stderr := runCommand(t, []string{"-debuginfod", "", "-debug-dir", t.TempDir(), f.bin}, tc.dump)
+			assertOutput(t, got, tc.want, stderr)
+			if !strings.Contains(stderr, tc.stderr) || (tc.stderr == "" && stderr != "") {
+				t.Errorf("stderr does not say %q:\n%s", tc.stderr, stderr)
+			}
+		})
+	}
+}
+
 // TestWrongBuild gives the command a binary of another build under the
 // dump's name: it is refused, with a message, and the dump left as it is.
 func TestWrongBuild(t *testing.T) {
@@ -483,24 +550,99 @@ func TestDebuginfod(t *testing.T) {
 	assertOutput(t, got, want, stderr)
 }
 
+// TestStartDebuginfodPortTaken checks the helper's retry: the first port
+// it is given is taken (as when another process binds the port found free
+// before debuginfod does), and debuginfod is started again on another.
+func TestStartDebuginfodPortTaken(t *testing.T) {
+	f := getFixture(t)
+	served := t.TempDir()
+	for _, p := range []string{f.stripped, f.debug} {
+		if err := copyFile(p, filepath.Join(served, filepath.Base(p))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	taken, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	go func() { // Closes what it accepts: polling it fails at once.
+		for {
+			c, err := taken.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	takenPort := taken.Addr().(*net.TCPAddr).Port
+	var given []int
+	ports := func(t *testing.T) int {
+		t.Helper()
+		p := takenPort
+		if len(given) > 0 {
+			p = freePort(t)
+		}
+		given = append(given, p)
+		return p
+	}
+	url := startDebuginfodOn(t, served, f.buildID, ports)
+	if want := fmt.Sprintf("http://127.0.0.1:%d", given[len(given)-1]); len(given) < 2 || url != want {
+		t.Errorf("URL %s after ports %v; want a second port, %s", url, given, want)
+	}
+}
+
 // startDebuginfod starts debuginfod on a free loopback port over dir and
 // waits until it serves the build-id's executable and debug file; it is
 // killed when the test ends.
 func startDebuginfod(t *testing.T, dir, buildID string) string {
 	t.Helper()
-	bin, err := exec.LookPath("debuginfod")
-	if err != nil {
-		t.Fatalf("debuginfod not found: install the Debian package debuginfod (make test does): %v", err)
-	}
+	return startDebuginfodOn(t, dir, buildID, freePort)
+}
+
+// freePort returns a loopback port free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	var log bytes.Buffer
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// debuginfodTries bounds startDebuginfodOn's attempts.
+const debuginfodTries = 5
+
+// startDebuginfodOn is startDebuginfod on the ports ports returns: the port
+// found free may be taken before debuginfod binds it, so a debuginfod that
+// exits before serving is started again on another, up to
+// debuginfodTries times.
+func startDebuginfodOn(t *testing.T, dir, buildID string, ports func(*testing.T) int) string {
+	t.Helper()
+	bin, err := exec.LookPath("debuginfod")
+	if err != nil {
+		t.Fatalf("debuginfod not found: install the Debian package debuginfod (make test does): %v", err)
+	}
+	var logs []string
+	for try := 1; try <= debuginfodTries; try++ {
+		url, log, exited := tryDebuginfod(t, bin, dir, buildID, ports(t))
+		if !exited {
+			return url
+		}
+		logs = append(logs, fmt.Sprintf("try %d, %s: %s", try, url, log))
+	}
+	t.Fatalf("debuginfod exited before serving, %d times:\n%s", debuginfodTries, strings.Join(logs, "\n"))
+	return ""
+}
+
+// tryDebuginfod starts debuginfod on port and waits until it serves the
+// build-id's files, or exits (exited: then log is its output).
+func tryDebuginfod(t *testing.T, bin, dir, buildID string, port int) (url, log string, exited bool) {
+	t.Helper()
+	var out bytes.Buffer
 	cmd := exec.Command(bin, "-p", fmt.Sprint(port), "-d", filepath.Join(t.TempDir(), "db.sqlite"), "-F", dir)
-	cmd.Stdout, cmd.Stderr = &log, &log
+	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -509,16 +651,16 @@ func startDebuginfod(t *testing.T, dir, buildID string) string {
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
+		done <- <-done
 	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	url = fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: 5 * time.Second}
 	deadline := time.Now().Add(programTimeout)
 	for {
 		select {
 		case err := <-done:
 			done <- err
-			t.Fatalf("debuginfod exited: %v\n%s", err, log.String())
+			return url, fmt.Sprintf("%v\n%s", err, out.String()), true
 		default:
 		}
 		// Indexing goes file by file: wait for both.
@@ -539,12 +681,12 @@ func startDebuginfod(t *testing.T, dir, buildID string) string {
 			ready++
 		}
 		if ready == 2 {
-			return url
+			return url, "", false
 		}
 		if time.Now().After(deadline) {
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			done <- <-done
-			t.Fatalf("debuginfod did not serve %s within %v (last: %v)\n%s", buildID, programTimeout, err, log.String())
+			t.Fatalf("debuginfod did not serve %s within %v (last: %v)\n%s", buildID, programTimeout, err, out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -16,11 +16,23 @@ import (
 // elfInfo is what the tool needs to know of an ELF file.
 type elfInfo struct {
 	path      string
-	buildID   string // lowercase hex; "" when the file has none
-	code      bool   // has its code (an executable or library, not a separate debug file)
-	dwarf     bool   // has DWARF of its own
-	debuglink string // the .gnu_debuglink file name, or ""
-	crc       uint32 // and its CRC
+	buildID   string           // lowercase hex; "" when the file has none
+	code      bool             // has its code (an executable or library, not a separate debug file)
+	dwarf     bool             // has DWARF of its own
+	debuglink string           // the .gnu_debuglink file name, or ""
+	crc       uint32           // and its CRC
+	loads     []elf.ProgHeader // PT_LOAD segments with bytes in the file
+}
+
+// fileOffset converts an address within the object (as linked) into the
+// file offset of its byte, with the file's PT_LOAD segments.
+func (e *elfInfo) fileOffset(vaddr uint64) (uint64, bool) {
+	for _, p := range e.loads {
+		if vaddr >= p.Vaddr && vaddr-p.Vaddr < p.Filesz {
+			return vaddr - p.Vaddr + p.Off, true
+		}
+	}
+	return 0, false
 }
 
 // readELF reads what elfInfo holds from the file at path.
@@ -36,8 +48,11 @@ func readELF(path string) (*elfInfo, error) {
 	defer fh.Close()
 	info := &elfInfo{path: path, buildID: buildID(f)}
 	for _, p := range f.Progs {
-		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 && p.Filesz > 0 {
-			info.code = true
+		if p.Type == elf.PT_LOAD && p.Filesz > 0 {
+			info.loads = append(info.loads, p.ProgHeader)
+			if p.Flags&elf.PF_X != 0 {
+				info.code = true
+			}
 		}
 	}
 	for _, s := range f.Sections {
@@ -61,26 +76,52 @@ func readELF(path string) (*elfInfo, error) {
 	return info, nil
 }
 
-// openELF opens the ELF file at path if it is a regular file: a dump may
-// name anything, and opening a FIFO or a device could block or have effects.
+// openELF opens the ELF file at path if it is a regular file (see
+// openRegular).
 func openELF(path string) (*elf.File, *os.File, error) {
-	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	fh, err := openRegular(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := fh.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		err = fmt.Errorf("%s: not a regular file", path)
-	}
-	var f *elf.File
-	if err == nil {
-		f, err = elf.NewFile(fh)
-	}
+	f, err := elf.NewFile(fh)
 	if err != nil {
 		fh.Close()
 		return nil, nil, err
 	}
 	return f, fh, nil
+}
+
+// openFile is os.OpenFile; tests replace it to see what is opened.
+var openFile = os.OpenFile
+
+// openRegular opens the file at path for reading only if it is a regular
+// file, symlinks followed. A dump may name anything, and opening a FIFO or
+// a device has effects of its own (a blocked writer released, a driver's
+// open run), so the type is checked before the file is opened, and the
+// file opened checked to be the one checked (not replaced in between).
+func openRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%v), not opened", path, st.Mode().Type())
+	}
+	// O_NONBLOCK and O_NOCTTY: should a FIFO or a terminal replace the
+	// file in between, the open neither blocks nor takes it.
+	fh, err := openFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	fst, err := fh.Stat()
+	if err == nil && (!fst.Mode().IsRegular() || !os.SameFile(st, fst)) {
+		err = fmt.Errorf("%s: replaced while being opened", path)
+	}
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return fh, nil
 }
 
 // fileBuildID returns the GNU build-id of the ELF file at path.
@@ -132,13 +173,16 @@ func noteBuildID(r io.Reader, order binary.ByteOrder, align uint64) string {
 		namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
 		data = data[12:]
 		nameEnd := (uint64(namesz) + pad) &^ pad
-		descEnd := nameEnd + (uint64(descsz)+pad)&^pad
-		if descEnd > uint64(len(data)) {
+		// The last note's padding may be missing at the end of the
+		// section: check the bytes the note needs, then skip its
+		// padding if there is any.
+		if nameEnd+uint64(descsz) > uint64(len(data)) {
 			return ""
 		}
 		if typ == 3 && namesz == 4 && string(data[:4]) == "GNU\x00" && descsz > 0 {
 			return hex.EncodeToString(data[nameEnd : nameEnd+uint64(descsz)])
 		}
+		descEnd := min(nameEnd+(uint64(descsz)+pad)&^pad, uint64(len(data)))
 		data = data[descEnd:]
 	}
 	return ""
@@ -146,7 +190,7 @@ func noteBuildID(r io.Reader, order binary.ByteOrder, align uint64) string {
 
 // fileCRC is the CRC-32 (zlib's, as .gnu_debuglink uses) of the file at path.
 func fileCRC(path string) (uint32, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return 0, err
 	}

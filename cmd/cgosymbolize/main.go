@@ -10,6 +10,10 @@
 //	/srv/app/bin/server+0x8dad7 (BuildId: 12b43a1da784bacb1d77994b5eb34993fb9fc228)
 //		pc=0x48dad7
 //
+// (or, when the process could not read the file's program headers, the
+// address within it, PATH+0xVADDR (vaddr), which the command converts to a
+// file offset with the binary's program headers).
+//
 // cgosymbolize reads the dump on standard input and writes it to standard
 // output with those frames replaced by what the debug information says, in
 // the format of a program that had it: function (C++ names demangled), then
@@ -32,7 +36,15 @@
 // .gnu_debuglink, and on the debuginfod servers of -debuginfod (by default
 // $DEBUGINFOD_URLS), whose files are cached in $DEBUGINFOD_CACHE_PATH (by
 // default ~/.cache/debuginfod_client) in the layout of elfutils'
-// debuginfod-find.
+// debuginfod-find. Downloads are bounded by -timeout (to answer, and
+// between reads), -max-time (the whole file; $DEBUGINFOD_MAXTIME seconds,
+// else 20 minutes) and -max-size ($DEBUGINFOD_MAXSIZE bytes, else 4 GiB);
+// SIGINT or SIGTERM during one removes the partial file before the command
+// dies of the signal, and partial files older than an hour are removed
+// from the cache before the next download.
+//
+// The paths a dump names are opened only if they are regular files: a
+// FIFO or a device named in a dump is not opened.
 //
 // Messages go to standard error: modules that could not be matched, files of
 // another build, frames left as they were.
@@ -95,8 +107,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var debugDirs stringsFlag
 	fs.Var(&debugDirs, "debug-dir", "a `DIR`ectory of separate debug files (repeatable; replaces the default /usr/lib/debug)")
-	servers := fs.String("debuginfod", os.Getenv("DEBUGINFOD_URLS"), "debuginfod server `URLS`, space-separated; \"\" for none (default $DEBUGINFOD_URLS)")
-	timeout := fs.Duration("timeout", defaultTimeout(), "how long a debuginfod server may take to answer, and between parts of a file ($DEBUGINFOD_TIMEOUT seconds if set)")
+	servers := fs.String("debuginfod", os.Getenv("DEBUGINFOD_URLS"), "debuginfod server `URLS`, space-separated, http:// or https:// (others, such as file://, are skipped with a warning when a server is needed); \"\" for none (default $DEBUGINFOD_URLS)")
+	timeout := fs.Duration("timeout", envSeconds("DEBUGINFOD_TIMEOUT", 30*time.Second), "how long a debuginfod server may take to answer, and between parts of a file ($DEBUGINFOD_TIMEOUT seconds if set)")
+	maxTime := fs.Duration("max-time", envSeconds("DEBUGINFOD_MAXTIME", defaultMaxTime), "how long a debuginfod download may take in all; 0 for no limit ($DEBUGINFOD_MAXTIME seconds if set)")
+	maxSize := fs.Int64("max-size", envBytes("DEBUGINFOD_MAXSIZE", defaultMaxSize), "the largest file to download from debuginfod, in bytes; 0 for no limit ($DEBUGINFOD_MAXSIZE if set)")
 	verbose := fs.Bool("v", false, "say which file each module was matched with, and what was downloaded")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
@@ -117,7 +131,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		t.debugDirs = append(t.debugDirs, abs)
 	}
-	dfd, err := newDebuginfod(*servers, *timeout, t.logf)
+	dfd, err := newDebuginfod(*servers, debuginfodConfig{
+		timeout:  *timeout,
+		maxTime:  *maxTime,
+		maxSize:  *maxSize,
+		staleAge: defaultStaleAge,
+		logf:     t.logf,
+		warnf:    t.warnf,
+		// A signal stops a download at once; linkDir goes with it.
+		interrupted: func(sig os.Signal) {
+			if t.held != nil {
+				for _, msg := range *t.held {
+					io.WriteString(stderr, msg)
+				}
+			}
+			os.RemoveAll(t.linkDir)
+			dieOf(sig)
+		},
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "cgosymbolize: %v\n", err)
 		return 2
@@ -155,13 +186,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// defaultTimeout is $DEBUGINFOD_TIMEOUT seconds, as the elfutils client
-// reads it, else 30 s.
-func defaultTimeout() time.Duration {
-	if s, err := strconv.Atoi(os.Getenv("DEBUGINFOD_TIMEOUT")); err == nil && s > 0 {
+// envSeconds is the environment variable's positive number of seconds, as
+// the elfutils client reads DEBUGINFOD_TIMEOUT and DEBUGINFOD_MAXTIME,
+// else def.
+func envSeconds(name string, def time.Duration) time.Duration {
+	if s, err := strconv.Atoi(os.Getenv(name)); err == nil && s > 0 {
 		return time.Duration(s) * time.Second
 	}
-	return 30 * time.Second
+	return def
+}
+
+// envBytes is the environment variable's positive number of bytes, as the
+// elfutils client reads DEBUGINFOD_MAXSIZE, else def.
+func envBytes(name string, def int64) int64 {
+	if n, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
 // tool is one run's state.
@@ -184,10 +225,11 @@ type moduleKey struct{ path, buildID string }
 
 // module is what a module of the dump was matched with.
 type module struct {
-	binary  string // the executable or library to symbolize against; "" when none
-	frames  int    // the module's frames in the dump
-	unnamed int    // those still unnamed after symbolization
-	noDebug bool   // no debug information: said already
+	binary  string   // the executable or library to symbolize against; "" when none
+	info    *elfInfo // binary's
+	frames  int      // the module's frames in the dump
+	unnamed int      // those still unnamed after symbolization
+	noDebug bool     // no debug information: said already
 }
 
 func (t *tool) logf(format string, args ...any) {
@@ -319,7 +361,17 @@ func (t *tool) frame(sym *cgosymbolizer.FileSymbolizer, m *module, f *dumpFrame)
 	if sym == nil || m.binary == "" {
 		return nil
 	}
-	frames, err := sym.Symbolize(m.binary, f.offset)
+	off := f.offset
+	if f.vaddr {
+		// The address within the object, as linked: the binary's
+		// program headers place it in the file.
+		var ok bool
+		if off, ok = m.info.fileOffset(f.offset); !ok {
+			t.warnf("%s: address %#x (vaddr) is in no loadable segment of %s", moduleKey{f.path, f.buildID}, f.offset, m.binary)
+			return nil
+		}
+	}
+	frames, err := sym.Symbolize(m.binary, off)
 	if err != nil {
 		t.warnf("%v", err)
 		return nil
@@ -375,6 +427,7 @@ func (t *tool) resolve(k moduleKey, m *module) {
 		m.binary = ""
 		return
 	}
+	m.info = info
 	if info.dwarf || t.localDebug(info) {
 		return
 	}
