@@ -42,6 +42,7 @@ __asm__(
 	"	mov x1, sp\n"
 	"	bl cgosym_context_record\n"
 	"	ldr x30, [sp, #88]\n"
+	".cfi_restore x29\n"
 	".cfi_restore x30\n"
 	"	add sp, sp, #112\n"
 	".cfi_def_cfa_offset 0\n"

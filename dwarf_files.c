@@ -168,7 +168,10 @@ int cgosym_dwarf_open_regular(const char *path, struct stat *st) {
 	if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) {
 		return -1;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	// O_NONBLOCK: a FIFO swapped in after the check must not block the
+	// open; the fstat below then refuses it. (Reads of a regular file
+	// ignore the flag.)
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		return -1;
 	}

@@ -310,6 +310,8 @@ static enum step_result step(struct walk *w, uintptr_t regs[CGOSYM_NUM_REGS], ui
 		return STEP_FAILED;
 	}
 	*signal_frame = unw_is_signal_frame(&cursor) > 0;
+	unw_proc_info_t proc;
+	int have_proc = !*signal_frame && unw_get_proc_info(&cursor, &proc) == 0;
 	int ret = unw_step(&cursor);
 	if (w->no_info) {
 		return STEP_NOINFO;
@@ -340,6 +342,16 @@ static enum step_result step(struct walk *w, uintptr_t regs[CGOSYM_NUM_REGS], ui
 		}
 		ip = lr;
 	} else if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0) {
+		return STEP_FAILED;
+	}
+	// A step from a frame whose procedure libunwind could not describe,
+	// though its FDE was found, is libunwind guessing from X30 after CFI
+	// it could not parse (1.6.2 and DW_CFA_AARCH64_negate_ra_state, which
+	// -mbranch-protection emits): the guess prints this frame again.
+	// Likewise, no function is its own caller at the same stack pointer
+	// (a call from itself would have saved its return address).
+	if (ret > 0 && !*signal_frame &&
+	    (!have_proc || (next[CGOSYM_REG_SP] == from[CGOSYM_REG_SP] && ip >= proc.start_ip && ip < proc.end_ip))) {
 		return STEP_FAILED;
 	}
 	next[CGOSYM_REG_PC] = ip;

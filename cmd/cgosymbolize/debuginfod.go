@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -61,9 +62,15 @@ const (
 )
 
 // catchSignals is the default of debuginfodConfig.signals.
+// A signal ignored when the program started (SIGINT for a background job
+// of a script) stays ignored: Notify would un-ignore it.
 func catchSignals() (<-chan os.Signal, func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		if !signal.Ignored(sig) {
+			signal.Notify(ch, sig)
+		}
+	}
 	return ch, func() { signal.Stop(ch) }
 }
 
@@ -308,6 +315,13 @@ func (c *debuginfod) cancelled(ctx context.Context, url string, err error) error
 	return fmt.Errorf("%s: %v", url, err)
 }
 
+// The names sweep may remove: build-id directories, and the temporary
+// files os.CreateTemp(dir, ".download-*") makes.
+var (
+	buildIDDirRE   = regexp.MustCompile(`^[0-9a-f]{2,128}$`)
+	downloadTempRE = regexp.MustCompile(`^\.download-[0-9]+$`)
+)
+
 // sweep removes the partial downloads (.download-*) older than staleAge
 // from the cache: those of a run killed by a signal it could not catch.
 func (c *debuginfod) sweep() {
@@ -316,7 +330,10 @@ func (c *debuginfod) sweep() {
 		return
 	}
 	for _, d := range dirs {
-		if !d.IsDir() {
+		// Only the cache's own build-id directories and temporary
+		// files: a cache path set to a shared directory must not cost
+		// anyone a file that merely looks like ours.
+		if !d.IsDir() || !buildIDDirRE.MatchString(d.Name()) {
 			continue
 		}
 		dir := filepath.Join(c.cache, d.Name())
@@ -325,7 +342,7 @@ func (c *debuginfod) sweep() {
 			continue
 		}
 		for _, f := range files {
-			if !strings.HasPrefix(f.Name(), ".download-") || !f.Type().IsRegular() {
+			if !downloadTempRE.MatchString(f.Name()) || !f.Type().IsRegular() {
 				continue
 			}
 			info, err := f.Info()

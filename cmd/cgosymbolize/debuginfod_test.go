@@ -312,6 +312,9 @@ func TestDebuginfodSweep(t *testing.T) {
 		"bb/.download-recent": false,
 		"bb/debuginfo":        false,
 		"cc/download-3":       false,
+		// Not the cache's own: a cache path set to a shared directory.
+		"project/.download-4":    false,
+		"aa/.download-notes.txt": false,
 	}
 	for name := range files {
 		p := filepath.Join(cache, name)

@@ -138,6 +138,7 @@ func TestUsage(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, "usage: cgosymbolize [flags] [FILE...] < dump > symbolized"},
 		{"missing file", []string{dir + "/missing"}, "no such file or directory"},
 		{"not ELF", []string{"dump_test.go"}, "dump_test.go: not an ELF file"},
+		{"zero timeout", []string{"-timeout", "0"}, "-timeout 0s: must be positive"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer

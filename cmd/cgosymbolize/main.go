@@ -119,6 +119,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if *timeout <= 0 {
+		// 0 would fail every download at once; -max-time bounds the whole.
+		fmt.Fprintf(stderr, "cgosymbolize: -timeout %v: must be positive (-max-time 0 removes the overall limit)\n", *timeout)
+		return 2
+	}
 	if len(debugDirs) == 0 {
 		debugDirs = stringsFlag{"/usr/lib/debug"}
 	}
