@@ -37,12 +37,7 @@
 
 #include "bind_now.h"
 #include "internal.h"
-
-// Exported by libunwind-x86_64 but declared in no header: searches a
-// .eh_frame_hdr binary-search table for ip.
-extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
-					      unw_dyn_info_t *di, unw_proc_info_t *pi,
-					      int need_unwind_info, void *arg);
+#include "unwind_memory.h"
 
 #ifdef CGOSYMBOLIZER_STATIC
 // With -tags cgosymbolizer_static, libunwind-x86_64.a is linked, and its
@@ -60,27 +55,9 @@ void cgosym_unused_setcontext(void) {
 }
 #endif
 
-// .eh_frame_hdr encodings (LSB, "Exception Frame Header Format").
-enum {
-	DW_EH_PE_udata4 = 0x03,
-	DW_EH_PE_sdata4 = 0x0b,
-	DW_EH_PE_pcrel = 0x10,
-	DW_EH_PE_datarel = 0x30,
-};
-
-// Pages known readable during one walk: probing costs a system call, and a
-// walk touches the same few stack and .eh_frame pages again and again.
-#define GOOD_PAGES 16
-#define PAGE_MASK_4K (~(uintptr_t)4095)
-
 // The state of one walk; libunwind passes it to every accessor as "arg".
 struct walk {
-	const struct cgosym_unwind_start *start;
-	uintptr_t good_pages[GOOD_PAGES];
-	unsigned n_good_pages;
-	// Set by find_proc_info when the last lookup found no unwind
-	// information: the step that followed was a guess, and is discarded.
-	int no_info;
+	struct walk_memory mem; // first: find_proc_info takes the walk as one
 	// learn_rule's walk: registers and stack are symbolic (see below).
 	int symbolic;
 	uintptr_t symbolic_pc;
@@ -114,134 +91,6 @@ static int decode_fake(uint64_t v, int *reg, int64_t *off) {
 // The address space, created once by cgosym_unwind_init; read-only after.
 static unw_addr_space_t address_space;
 
-// [signal]
-static int page_is_good(struct walk *w, uintptr_t page) {
-	for (unsigned i = 0; i < w->n_good_pages && i < GOOD_PAGES; i++) {
-		if (w->good_pages[i] == page) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-// [signal] Reads a word the unwinder asked for, from the snapshot copy when
-// the address lies in it (that stack is gone by now), else from memory after
-// checking that every page it touches is mapped and readable.
-static int read_word(struct walk *w, uintptr_t addr, unw_word_t *out) {
-	const struct cgosym_unwind_start *s = w->start;
-	if (s->copy != NULL && addr >= s->copy_base &&
-	    addr - s->copy_base <= CGOSYM_SNAPSHOT_STACK - sizeof *out) {
-		memcpy(out, s->copy + (addr - s->copy_base), sizeof *out);
-		return 0;
-	}
-	uintptr_t first = addr & PAGE_MASK_4K;
-	uintptr_t last = (addr + sizeof *out - 1) & PAGE_MASK_4K;
-	if (addr + sizeof *out < addr) {
-		return -1;
-	}
-	if (page_is_good(w, first) && page_is_good(w, last)) {
-		cgosym_copy_unchecked(out, (const void *)addr, sizeof *out);
-		return 0;
-	}
-	if (cgosym_read_memory(out, addr, sizeof *out) != 0) {
-		return -1;
-	}
-	w->good_pages[w->n_good_pages++ % GOOD_PAGES] = first;
-	if (last != first) {
-		w->good_pages[w->n_good_pages++ % GOOD_PAGES] = last;
-	}
-	return 0;
-}
-
-// [signal] Reads a 4-byte value of the .eh_frame_hdr.
-static int read_u32(struct walk *w, uintptr_t addr, uint32_t *out) {
-	unw_word_t word;
-	uintptr_t aligned = addr & ~(uintptr_t)7;
-	if (read_word(w, aligned, &word) != 0) {
-		return -1;
-	}
-	if (addr - aligned > 4) {
-		// Straddles two words.
-		unw_word_t next;
-		if (read_word(w, aligned + 8, &next) != 0) {
-			return -1;
-		}
-		unsigned char bytes[16];
-		memcpy(bytes, &word, 8);
-		memcpy(bytes + 8, &next, 8);
-		memcpy(out, bytes + (addr - aligned), 4);
-		return 0;
-	}
-	memcpy(out, (const unsigned char *)&word + (addr - aligned), 4);
-	return 0;
-}
-
-// [signal] libunwind's find_proc_info: the module comes from
-// _dl_find_object, which never takes the loader lock, instead of
-// dl_iterate_phdr, which does.
-static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
-			  int need_unwind_info, void *arg) {
-	struct walk *w = arg;
-	struct dl_find_object dlfo;
-	w->no_info = 1;
-	if (cgosym_find_object((uintptr_t)ip, &dlfo) != 0 || dlfo.dlfo_eh_frame == NULL) {
-		return -UNW_ENOINFO;
-	}
-	uintptr_t hdr = (uintptr_t)dlfo.dlfo_eh_frame;
-	uint32_t head, eh_frame_ptr, fde_count;
-	if (read_u32(w, hdr, &head) != 0) {
-		return -UNW_ENOINFO;
-	}
-	unsigned version = head & 0xff;
-	unsigned eh_frame_ptr_enc = (head >> 8) & 0xff;
-	unsigned fde_count_enc = (head >> 16) & 0xff;
-	unsigned table_enc = (head >> 24) & 0xff;
-	// The linker writes 4-byte fields and a sorted table of datarel sdata4
-	// pairs; anything else (no table at all, say) is not worth a slow path.
-	if (version != 1 || (eh_frame_ptr_enc & 0x0f) != DW_EH_PE_sdata4 ||
-	    fde_count_enc != DW_EH_PE_udata4 ||
-	    table_enc != (DW_EH_PE_datarel | DW_EH_PE_sdata4)) {
-		return -UNW_ENOINFO;
-	}
-	if (read_u32(w, hdr + 4, &eh_frame_ptr) != 0 || read_u32(w, hdr + 8, &fde_count) != 0 ||
-	    fde_count == 0) {
-		return -UNW_ENOINFO;
-	}
-	unw_dyn_info_t di;
-	memset(&di, 0, sizeof di);
-	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
-	di.start_ip = (unw_word_t)dlfo.dlfo_map_start;
-	di.end_ip = (unw_word_t)dlfo.dlfo_map_end;
-	di.u.rti.segbase = hdr;
-	di.u.rti.table_data = hdr + 12;
-	di.u.rti.table_len = (unw_word_t)fde_count * 8 / sizeof(unw_word_t);
-	if (ip < di.start_ip || ip >= di.end_ip) {
-		return -UNW_ENOINFO;
-	}
-	int ret = _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
-	if (ret >= 0) {
-		w->no_info = 0;
-	}
-	return ret;
-}
-
-// [signal] Nothing to free: libunwind frees what dwarf_search_unwind_table
-// allocated itself.
-static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg) {
-	(void)as;
-	(void)pi;
-	(void)arg;
-}
-
-// [signal] No dynamically registered unwind info: saying so skips a path
-// in libunwind that allocates.
-static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg) {
-	(void)as;
-	(void)addr;
-	(void)arg;
-	return -UNW_ENOINFO;
-}
-
 // [signal] Reads only; the unwinder has no business writing the stack.
 static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
 		      void *arg) {
@@ -254,7 +103,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 		*val = addr + MARK_DELTA;
 		return 0;
 	}
-	return read_word(w, addr, val) == 0 ? 0 : -UNW_EINVAL;
+	return read_word(&w->mem, addr, val) == 0 ? 0 : -UNW_EINVAL;
 }
 
 // [signal] Registers of the starting frame only; libunwind tracks the rest.
@@ -269,7 +118,7 @@ static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, in
 		*val = reg == CGOSYM_REG_RIP ? w->symbolic_pc : fake_reg(reg);
 		return 0;
 	}
-	*val = w->start->regs[reg];
+	*val = w->mem.start->regs[reg];
 	return 0;
 }
 
@@ -354,7 +203,7 @@ static struct cgosym_rule learn_rule(uintptr_t pc) {
 	static const struct cgosym_unwind_start no_start;
 	struct walk w;
 	memset(&w, 0, sizeof w);
-	w.start = &no_start;
+	w.mem.start = &no_start;
 	w.symbolic = 1;
 	w.symbolic_pc = pc;
 	unw_cursor_t cursor;
@@ -362,7 +211,7 @@ static struct cgosym_rule learn_rule(uintptr_t pc) {
 		return rule_of_kind(RULE_SLOW);
 	}
 	int step = unw_step(&cursor);
-	if (w.no_info) {
+	if (w.mem.no_info) {
 		return rule_of_kind(RULE_NOINFO);
 	}
 	if (step == 0) {
@@ -408,13 +257,13 @@ static int apply_rule(struct walk *w, const struct cgosym_rule *r, uintptr_t reg
 	int base = (r->a & RULE_BASE_RBP) ? CGOSYM_REG_RBP : CGOSYM_REG_RSP;
 	uintptr_t cfa = regs[base] + (uintptr_t)(int64_t)(int32_t)(uint32_t)(r->a >> 32);
 	unw_word_t ra, saved[6];
-	if (read_word(w, cfa + (uintptr_t)(int64_t)(int16_t)(uint16_t)(r->a >> 16), &ra) != 0) {
+	if (read_word(&w->mem, cfa + (uintptr_t)(int64_t)(int16_t)(uint16_t)(r->a >> 16), &ra) != 0) {
 		return -1;
 	}
 	for (int i = 0; i < 6; i++) {
 		int8_t slot = (int8_t)(uint8_t)(r->b >> (8 * i));
 		saved[i] = regs[saved_regs[i]];
-		if (slot != 0 && read_word(w, cfa + (uintptr_t)((int64_t)slot * 8), &saved[i]) != 0) {
+		if (slot != 0 && read_word(&w->mem, cfa + (uintptr_t)((int64_t)slot * 8), &saved[i]) != 0) {
 			return -1;
 		}
 	}
@@ -432,7 +281,7 @@ static int is_signal_trampoline(struct walk *w, uintptr_t pc) {
 	static const unsigned char restore_rt[9] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
 	unsigned char code[16];
 	unw_word_t lo, hi;
-	if (read_word(w, pc, &lo) != 0 || read_word(w, pc + 8, &hi) != 0) {
+	if (read_word(&w->mem, pc, &lo) != 0 || read_word(&w->mem, pc + 8, &hi) != 0) {
 		return 0;
 	}
 	memcpy(code, &lo, 8);
@@ -448,14 +297,14 @@ static int slow_step(struct walk *w, const struct cgosym_unwind_start *start, ui
 	struct cgosym_unwind_start here = *start;
 	memcpy(here.regs, regs, sizeof here.regs);
 	here.regs[CGOSYM_REG_RIP] = lookup_pc;
-	w->start = &here;
+	w->mem.start = &here;
 	*signal_frame = 0;
 	unw_cursor_t cursor;
 	if (unw_init_remote(&cursor, address_space, w) < 0) {
-		w->start = start;
+		w->mem.start = start;
 		return -UNW_EUNSPEC;
 	}
-	w->no_info = 0;
+	w->mem.no_info = 0;
 	int step = unw_step(&cursor);
 	if (step > 0) {
 		*signal_frame = unw_is_signal_frame(&cursor) > 0;
@@ -484,7 +333,7 @@ static int slow_step(struct walk *w, const struct cgosym_unwind_start *start, ui
 			}
 		}
 	}
-	w->start = start;
+	w->mem.start = start;
 	return step;
 }
 
@@ -516,7 +365,7 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 	}
 	struct walk w;
 	memset(&w, 0, sizeof w);
-	w.start = start;
+	w.mem.start = start;
 
 	uintptr_t regs[CGOSYM_NUM_REGS];
 	memcpy(regs, start->regs, sizeof regs);
@@ -583,7 +432,7 @@ size_t cgosym_unwind(const struct cgosym_unwind_start *start, uintptr_t *buf, si
 		if (kind == RULE_SLOW) {
 			uintptr_t libunwind_pc = exact || !is_signal_trampoline(&w, ip) ? lookup_pc : ip;
 			step = slow_step(&w, start, regs, libunwind_pc, &signal_frame);
-			if (w.no_info) {
+			if (w.mem.no_info) {
 				kind = RULE_NOINFO;
 			} else if (step == 0) {
 				kind = RULE_END;
